@@ -1,0 +1,205 @@
+// voronka — the single binary: serve, migrate, seed-demo, user add, token create, version.
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "app/seed_demo.h"
+#include "auth/password.h"
+#include "common/random.h"
+#include "common/text.h"
+#include "domain/validate.h"
+#include "http/api.h"
+#include "http/server.h"
+#include "storage/auth_store.h"
+#include "storage/db.h"
+#include "storage/migrate.h"
+#include "storage/records.h"
+
+#ifndef VORONKA_VERSION
+#define VORONKA_VERSION "dev"
+#endif
+
+using namespace voronka;
+
+namespace {
+
+std::unique_ptr<storage::Database> OpenAndMigrate(const std::string& url, bool migrate, int pool) {
+  auto db = storage::OpenDatabase(url, {.pool_size = pool});
+  SystemClock clock;
+  if (migrate) {
+    auto applied = storage::Migrate(*db, clock.NowMs());
+    if (!applied.ok()) throw std::runtime_error(applied.error().message);
+    if (applied.value() > 0) spdlog::info("applied {} migration(s); schema is at version {}", applied.value(),
+                                          storage::LatestSchemaVersion());
+  } else {
+    int v = storage::CurrentSchemaVersion(*db);
+    if (v != storage::LatestSchemaVersion())
+      throw std::runtime_error("database schema is at version " + std::to_string(v) + ", this build needs " +
+                               std::to_string(storage::LatestSchemaVersion()) + ": run 'voronka migrate'");
+  }
+  return db;
+}
+
+std::pair<std::string, uint16_t> ParseListen(const std::string& listen) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos) throw std::runtime_error("--listen must be HOST:PORT, e.g. 127.0.0.1:8080");
+  int port = std::stoi(listen.substr(colon + 1));
+  if (port < 0 || port > 65535) throw std::runtime_error("--listen port must be 0..65535");
+  return {listen.substr(0, colon), static_cast<uint16_t>(port)};
+}
+
+int Serve(const std::string& db_url, const std::string& listen, const std::string& web, const std::string& port_file,
+          int workers, size_t body_limit, bool no_migrate, bool secure_cookies) {
+  // Signals are taken by a dedicated thread; block them before any other thread starts.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+
+  auto db = OpenAndMigrate(db_url, !no_migrate, workers + 2);
+  SystemClock clock;
+  http::Services services{*db, clock, {}, {}};
+  services.config.web_root = web;
+  services.config.secure_cookies = secure_cookies;
+  http::Api api(services);
+  auto [host, port] = ParseListen(listen);
+  http::Server server({.address = host, .port = port, .io_threads = 1, .worker_threads = workers, .body_limit = body_limit},
+                      [&api](const http::Request& r) { return api.Handle(r); });
+  if (!port_file.empty()) {
+    std::ofstream(port_file + ".tmp") << server.port() << "\n";
+    std::rename((port_file + ".tmp").c_str(), port_file.c_str());
+  }
+  std::thread signals([&] {
+    int sig = 0;
+    sigwait(&set, &sig);
+    spdlog::info("signal {}: finishing in-flight requests", sig);
+    server.Stop();
+  });
+  signals.detach();
+  spdlog::info("Voronka {} listening on http://{}:{}/ (database {})", VORONKA_VERSION, host, server.port(), db_url);
+  server.Run();
+  spdlog::info("stopped");
+  return 0;
+}
+
+int AddUser(const std::string& db_url, const std::string& email, const std::string& name, const std::string& role,
+            const std::string& password, bool takes_leads) {
+  auto db = OpenAndMigrate(db_url, true, 2);
+  if (auto p = auth::PasswordProblem(password); !p.empty()) throw std::runtime_error(p);
+  auto normalized = NormalizeEmail(email);
+  if (!normalized) throw std::runtime_error("'" + email + "' is not a valid e-mail address");
+  nlohmann::json body = {{"email", *normalized}, {"name", name}, {"role", role}, {"takes_leads", takes_leads}};
+  auto values = domain::ValidateCreate(domain::UsersSpec(), body);
+  if (!values.ok()) throw std::runtime_error(values.error().message);
+  SystemClock clock;
+  auto tx = db->Begin(storage::TxMode::kWrite);
+  if (storage::FindLogin(*tx, *normalized)) throw std::runtime_error("a user with e-mail " + *normalized + " already exists");
+  auto user = storage::CreateRecord(*tx, domain::UsersSpec(), values.value(), {std::nullopt, clock.NowMs()});
+  if (!user.ok()) throw std::runtime_error(user.error().message);
+  storage::SetPasswordHash(*tx, user.value()["id"].get<int64_t>(), auth::HashPassword(password));
+  tx->Commit();
+  std::cout << "created user " << user.value()["id"] << " " << *normalized << " (" << role << ")\n";
+  return 0;
+}
+
+int CreateToken(const std::string& db_url, const std::string& email, const std::string& name) {
+  auto db = OpenAndMigrate(db_url, false, 2);
+  SystemClock clock;
+  auto tx = db->Begin(storage::TxMode::kWrite);
+  auto login = storage::FindLogin(*tx, NormalizeEmail(email).value_or(email));
+  if (!login) throw std::runtime_error("no user with e-mail " + email);
+  std::string token = "vrk_" + RandomHex(24);
+  storage::CreateApiToken(*tx, name, Sha256Hex(token), login->user_id, clock.NowMs());
+  tx->Commit();
+  std::cout << token << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Voronka — the sales department's process, run like clockwork"};
+  app.require_subcommand(1);
+  std::string db_url = "voronka.db";
+  std::string log_level = "info";
+  app.add_option("--log-level", log_level, "trace, debug, info, warn, error")->capture_default_str();
+
+  auto* serve = app.add_subcommand("serve", "Run the HTTP server");
+  std::string listen = "127.0.0.1:8080", web, port_file;
+  int workers = 8;
+  size_t body_limit = 1 << 20;
+  bool no_migrate = false, secure_cookies = false;
+  serve->add_option("--db", db_url, "SQLite file (or sqlite:PATH)")->capture_default_str();
+  serve->add_option("--listen", listen, "HOST:PORT (port 0 = any free port)")->capture_default_str();
+  serve->add_option("--web", web, "directory of the built web UI to serve");
+  serve->add_option("--port-file", port_file, "write the bound port to this file once listening");
+  serve->add_option("--workers", workers, "request worker threads")->capture_default_str()->check(CLI::Range(1, 256));
+  serve->add_option("--body-limit", body_limit, "largest accepted request body, bytes")->capture_default_str();
+  serve->add_flag("--no-migrate", no_migrate, "refuse to start on an old schema instead of migrating it");
+  serve->add_flag("--secure-cookies", secure_cookies, "mark cookies Secure (when served over HTTPS)");
+
+  auto* migrate = app.add_subcommand("migrate", "Bring the database schema up to date");
+  migrate->add_option("--db", db_url, "SQLite file (or sqlite:PATH)")->capture_default_str();
+
+  auto* seed = app.add_subcommand("seed-demo", "Fill the database with the demo IT studio");
+  bool if_empty = false;
+  uint32_t seed_value = 20261124;
+  int leads = 1500;
+  seed->add_option("--db", db_url, "SQLite file (or sqlite:PATH)")->capture_default_str();
+  seed->add_flag("--if-empty", if_empty, "do nothing when the database already has users");
+  seed->add_option("--seed", seed_value, "random seed (same seed, same company)")->capture_default_str();
+  seed->add_option("--leads", leads, "number of leads over the last 3 months")->capture_default_str();
+
+  auto* user = app.add_subcommand("user", "Manage users");
+  user->require_subcommand(1);
+  auto* user_add = user->add_subcommand("add", "Create a user");
+  std::string email, name, role = "manager", password;
+  bool takes_leads = false;
+  user_add->add_option("--db", db_url, "SQLite file (or sqlite:PATH)")->capture_default_str();
+  user_add->add_option("--email", email, "login e-mail")->required();
+  user_add->add_option("--name", name, "full name")->required();
+  user_add->add_option("--role", role, "admin, owner, head, curator or manager")->capture_default_str();
+  user_add->add_option("--password", password, "at least 8 characters")->required();
+  user_add->add_flag("--takes-leads", takes_leads, "receives new leads in turn");
+
+  auto* token = app.add_subcommand("token", "Manage API tokens");
+  token->require_subcommand(1);
+  auto* token_create = token->add_subcommand("create", "Create an API token for a user and print it once");
+  std::string token_name = "integration";
+  token_create->add_option("--db", db_url, "SQLite file (or sqlite:PATH)")->capture_default_str();
+  token_create->add_option("--email", email, "the user the token acts as")->required();
+  token_create->add_option("--name", token_name, "what the token is for")->capture_default_str();
+
+  app.add_subcommand("version", "Print the version");
+
+  CLI11_PARSE(app, argc, argv);
+  spdlog::set_level(spdlog::level::from_str(log_level));
+  try {
+    if (*serve) return Serve(db_url, listen, web, port_file, workers, body_limit, no_migrate, secure_cookies);
+    if (*migrate) {
+      auto db = OpenAndMigrate(db_url, true, 2);
+      std::cout << "schema is at version " << storage::CurrentSchemaVersion(*db) << "\n";
+      return 0;
+    }
+    if (*seed) {
+      auto db = OpenAndMigrate(db_url, true, 2);
+      SystemClock clock;
+      auto result = app::SeedDemo(*db, {.seed = seed_value, .leads = leads, .if_empty = if_empty, .now = clock.NowMs()});
+      std::cout << result << std::flush;
+      return 0;
+    }
+    if (*user_add) return AddUser(db_url, email, name, role, password, takes_leads);
+    if (*token_create) return CreateToken(db_url, email, token_name);
+    std::cout << "voronka " << VORONKA_VERSION << "\n";
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "voronka: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,99 @@
+#include "http/api.h"
+
+#include <spdlog/spdlog.h>
+
+#include "common/random.h"
+#include "storage/auth_store.h"
+
+namespace voronka::http {
+
+namespace {
+constexpr const char* kSessionCookie = "voronka_session";
+
+void AddSecurityHeaders(Response& res, bool api) {
+  res.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  res.headers.emplace_back("X-Frame-Options", "DENY");
+  res.headers.emplace_back("Referrer-Policy", "same-origin");
+  if (api) res.headers.emplace_back("Cache-Control", "no-store");
+  else
+    res.headers.emplace_back("Content-Security-Policy",
+                             "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                             "frame-ancestors 'none'");
+}
+}  // namespace
+
+Api::Api(Services& services) : app_(services) {
+  RegisterMetaRoutes(router_);
+  RegisterAuthRoutes(router_);
+  RegisterUserRoutes(router_);
+  RegisterRecordRoutes(router_);
+  RegisterIntakeRoutes(router_);
+}
+
+Response Api::Handle(const Request& req) {
+  bool api = req.path.rfind("/api/", 0) == 0 || req.path == "/api";
+  Response res;
+  if (!api && !app_.config.web_root.empty() && (req.method == "GET" || req.method == "HEAD")) {
+    res = ServeStatic(app_.config.web_root, req);
+  } else {
+    res = Dispatch(req);
+  }
+  AddSecurityHeaders(res, api);
+  return res;
+}
+
+void Api::Authenticate(Context& ctx) {
+  auto tx = app_.db.Begin(storage::TxMode::kRead);
+  std::optional<int64_t> user_id;
+  if (auto authz = ctx.req.Header("authorization")) {
+    const std::string prefix = "Bearer ";
+    if (authz->rfind(prefix, 0) != 0) Fail(Error::Unauthenticated("Authorization header must be 'Bearer <token>'"));
+    user_id = storage::ApiTokenUser(*tx, Sha256Hex(authz->substr(prefix.size())));
+    if (!user_id) Fail(Error::Unauthenticated("API token is unknown or revoked"));
+  } else if (auto cookie = ctx.req.Cookie(kSessionCookie)) {
+    ctx.session_hash = Sha256Hex(*cookie);
+    user_id = storage::SessionUser(*tx, ctx.session_hash, ctx.now);
+    if (!user_id) Fail(Error::Unauthenticated("your session has expired; log in again"));
+    // Cookie-authenticated writes must come from our own pages (CSRF defence).
+    if (ctx.req.method != "GET" && ctx.req.method != "HEAD") {
+      auto origin = ctx.req.Header("origin");
+      auto host = ctx.req.Header("host");
+      if (origin && host && *origin != "http://" + *host && *origin != "https://" + *host)
+        Fail(Error::Forbidden("cross-site request refused (Origin " + *origin + ")"));
+    }
+  } else {
+    Fail(Error::Unauthenticated("log in first: no session cookie or API token was sent"));
+  }
+  ctx.principal = storage::LoadPrincipal(*tx, *user_id);
+  if (!ctx.principal) Fail(Error::Unauthenticated("this user is deactivated"));
+  ctx.principal->via_token = ctx.session_hash.empty();
+}
+
+Response Api::Dispatch(const Request& req) {
+  Match m = router_.Find(req.method, req.path);
+  if (!m.route) {
+    if (m.path_exists)
+      return Response::FromError(Error{Code::kMethodNotAllowed, "method " + req.method + " is not allowed on " + req.path, "", nullptr});
+    return Response::FromError(Error::NotFound("no route " + req.method + " " + req.path));
+  }
+  Context ctx{req, app_, std::move(m.params), std::nullopt, "", app_.clock.NowMs()};
+  try {
+    if (m.route->auth == Auth::kRequired) Authenticate(ctx);
+    return m.route->handler(ctx);
+  } catch (const ErrorException& e) {
+    if (e.error.code == Code::kInternal) spdlog::error("{} {}: {}", req.method, req.path, e.error.message);
+    return Response::FromError(e.error);
+  } catch (const storage::DbError& e) {
+    if (e.kind() == storage::DbError::Kind::kUnique)
+      return Response::FromError(Error::Conflict("a record with the same unique value already exists"));
+    spdlog::error("{} {}: database error: {}", req.method, req.path, e.what());
+    if (e.kind() == storage::DbError::Kind::kUnavailable)
+      return Response::FromError(Error{Code::kUnavailable, "the database is unavailable; try again shortly", "", nullptr});
+    return Response::FromError(Error{Code::kInternal, "internal error", "", nullptr});
+  } catch (const std::exception& e) {
+    spdlog::error("{} {}: {}", req.method, req.path, e.what());
+    return Response::FromError(Error{Code::kInternal, "internal error", "", nullptr});
+  }
+}
+
+}  // namespace voronka::http

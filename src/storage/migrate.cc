@@ -1,0 +1,62 @@
+#include "storage/migrate.h"
+
+#include <algorithm>
+#include <vector>
+
+namespace voronka::storage {
+
+std::vector<std::pair<std::string_view, std::string_view>> EmbeddedMigrations();
+
+namespace {
+void ReplaceAll(std::string& s, std::string_view from, std::string_view to) {
+  for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size())
+    s.replace(pos, from.size(), to);
+}
+
+void EnsureTable(Tx& tx) {
+  tx.ExecScript("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                "name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+}
+}  // namespace
+
+std::string RenderMigration(std::string_view sql, Dialect dialect) {
+  std::string s(sql);
+  bool pg = dialect == Dialect::kPostgres;
+  ReplaceAll(s, "{{ID}}", pg ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY");
+  ReplaceAll(s, "{{JSON}}", pg ? "JSONB" : "TEXT");
+  return s;
+}
+
+int LatestSchemaVersion() { return static_cast<int>(EmbeddedMigrations().size()); }
+
+int CurrentSchemaVersion(Database& db) {
+  auto tx = db.Begin(TxMode::kWrite);
+  EnsureTable(*tx);
+  auto rows = tx->Query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+  tx->Commit();
+  return static_cast<int>(rows[0].Int(0));
+}
+
+Result<int> Migrate(Database& db, TimeMs now) {
+  auto migrations = EmbeddedMigrations();
+  int current = CurrentSchemaVersion(db);
+  int latest = static_cast<int>(migrations.size());
+  if (current > latest) {
+    return Error::Conflict("database schema version " + std::to_string(current) +
+                           " is newer than this voronka build (knows up to " + std::to_string(latest) +
+                           "); upgrade voronka instead of downgrading the database");
+  }
+  int applied = 0;
+  for (int v = current + 1; v <= latest; ++v) {
+    const auto& [name, sql] = migrations[v - 1];
+    auto tx = db.Begin(TxMode::kWrite);
+    tx->ExecScript(RenderMigration(sql, tx->dialect()));
+    tx->Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+             {int64_t(v), std::string(name), now});
+    tx->Commit();
+    ++applied;
+  }
+  return applied;
+}
+
+}  // namespace voronka::storage
