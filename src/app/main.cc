@@ -64,7 +64,7 @@ int Serve(const std::string& db_url, const std::string& listen, const std::strin
 
   auto db = OpenAndMigrate(db_url, !no_migrate, workers + 2);
   SystemClock clock;
-  http::Services services{*db, clock, {}, {}};
+  http::Services services{*db, clock, {}};
   services.config.web_root = web;
   services.config.secure_cookies = secure_cookies;
   http::Api api(services);

@@ -18,8 +18,8 @@ void LoginThrottle::Failure(const std::string& key, TimeMs now) {
   if (now - e.last > kMaxDelayMs * 2) e.failures = 0;  // forget old failures
   e.last = now;
   ++e.failures;
-  if (e.failures > kFreeFailures) {
-    int shift = std::min(e.failures - kFreeFailures - 1, 20);
+  if (e.failures > free_failures_) {
+    int shift = std::min(e.failures - free_failures_ - 1, 20);
     e.blocked_until = now + std::min(kMaxDelayMs, kBaseDelayMs << shift);
   }
 }

@@ -14,12 +14,13 @@ namespace voronka::auth {
 
 class LoginThrottle {
  public:
+  explicit LoginThrottle(int free_failures = 5) : free_failures_(free_failures) {}
+
   // Milliseconds to wait before `key` may try again (0 = may try now).
   int64_t RetryAfterMs(const std::string& key, TimeMs now);
   void Failure(const std::string& key, TimeMs now);
   void Success(const std::string& key);
 
-  static constexpr int kFreeFailures = 5;
   static constexpr int64_t kBaseDelayMs = 1000;
   static constexpr int64_t kMaxDelayMs = 15 * 60 * 1000;
 
@@ -29,6 +30,7 @@ class LoginThrottle {
     TimeMs blocked_until = 0;
     TimeMs last = 0;
   };
+  int free_failures_;
   std::mutex mu_;
   std::unordered_map<std::string, Entry> entries_;
 };

@@ -28,7 +28,9 @@ struct Services {
   storage::Database& db;
   const Clock& clock;
   AppConfig config;
-  auth::LoginThrottle throttle;
+  // Failed logins per account, and per address (an office shares one address: more slack).
+  auth::LoginThrottle account_throttle{5};
+  auth::LoginThrottle address_throttle{30};
 };
 
 struct Context {

@@ -168,7 +168,13 @@ std::string SearchText(const EntitySpec& spec, const std::map<std::string, json>
       for (const auto& e : v) {
         if (!e.is_string()) continue;
         text += e.get<std::string>() + " ";
-        if (f.type == FieldType::kPhones) text += PhoneDigits(e.get<std::string>()) + " ";
+        if (f.type == FieldType::kPhones) {
+          // Bare digits, and for Russian numbers the national form with trunk prefix 8,
+          // so "8 903 555" and "7903555" both find +79035551234.
+          std::string digits = PhoneDigits(e.get<std::string>());
+          text += digits + " ";
+          if (digits.size() == 11 && digits[0] == '7') text += "8" + digits.substr(1) + " ";
+        }
       }
     }
   }
@@ -187,13 +193,12 @@ std::string EscapeLike(std::string_view s) {
 std::vector<std::string> SearchWords(std::string_view q) {
   std::vector<std::string> words;
   std::string folded = FoldCase(Trim(q));
-  // A phone-looking query ("8 (916) 123-45") is matched as digits, trunk prefix 8 → 7.
+  // A phone-looking query ("8 (916) 123-45", "+7 916") is matched as bare digits.
   bool phone_like = !folded.empty() && std::all_of(folded.begin(), folded.end(), [](char c) {
     return (c >= '0' && c <= '9') || c == ' ' || c == '-' || c == '(' || c == ')' || c == '+';
   });
   if (phone_like) {
     std::string d = PhoneDigits(folded);
-    if (d.size() == 11 && d[0] == '8') d[0] = '7';
     if (!d.empty()) return {d};
   }
   size_t pos = 0;
@@ -419,6 +424,7 @@ Result<json> UpdateRecord(Tx& tx, const EntitySpec& spec, int64_t id, int64_t ve
   if (const json* m = domain::FindValue(values, "members"); m && HasMembers(spec)) WriteMembers(tx, id, *m);
 
   for (const auto& [f, v] : values) {
+    if (f->server && f->type == FieldType::kTime) continue;  // follows from the audited change
     auto it = before.find(std::string(f->name));
     json old_v = it == before.end() ? json(nullptr) : ToApi(*f, it->second);
     AppendAudit(tx, actor, spec.name, id, "update", std::string(f->name), old_v, ToApi(*f, v));

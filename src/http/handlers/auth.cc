@@ -40,9 +40,11 @@ Response Login(Context& ctx) {
   std::string password = RequireString(body, "password");
   std::string email = NormalizeEmail(email_raw).value_or(FoldCase(Trim(email_raw)));
 
-  auto& throttle = ctx.app.throttle;
-  std::string k_account = "account:" + email, k_addr = "addr:" + ctx.req.remote;
-  int64_t wait = std::max(throttle.RetryAfterMs(k_account, ctx.now), throttle.RetryAfterMs(k_addr, ctx.now));
+  auto& accounts = ctx.app.account_throttle;
+  auto& addresses = ctx.app.address_throttle;
+  const std::string& k_account = email;
+  const std::string& k_addr = ctx.req.remote;
+  int64_t wait = std::max(accounts.RetryAfterMs(k_account, ctx.now), addresses.RetryAfterMs(k_addr, ctx.now));
   if (wait > 0) {
     Error err{Code::kRateLimited,
               "too many failed logins; try again in " + std::to_string((wait + 999) / 1000) + " s", "", nullptr};
@@ -60,12 +62,11 @@ Response Login(Context& ctx) {
   static const std::string dummy = auth::HashPassword("voronka-dummy-password");
   bool ok = auth::VerifyPassword(login ? login->password_hash : dummy, password) && login && login->active;
   if (!ok) {
-    throttle.Failure(k_account, ctx.now);
-    throttle.Failure(k_addr, ctx.now);
+    accounts.Failure(k_account, ctx.now);
+    addresses.Failure(k_addr, ctx.now);
     Fail(Error::Unauthenticated("wrong e-mail or password"));
   }
-  throttle.Success(k_account);
-  throttle.Success(k_addr);
+  accounts.Success(k_account);
 
   std::string session = RandomHex(32);
   auto tx = ctx.app.db.Begin(TxMode::kWrite);
