@@ -14,7 +14,7 @@ DEB_PACKAGES := build-essential cmake ninja-build ccache pkg-config \
   libboost1.74-dev libsqlite3-dev sqlite3 libpqxx-dev postgresql-15 \
   libyaml-cpp-dev libsodium-dev libhowardhinnant-date-dev tzdata \
   libcurl4-openssl-dev python3-aiosmtpd libxlsxwriter-dev libgtest-dev libgmock-dev \
-  nlohmann-json3-dev libspdlog-dev libcli11-dev libmstch-dev libcsv-dev wrk
+  nlohmann-json3-dev libspdlog-dev libcli11-dev libmstch-dev libcsv-dev wrk chromium
 
 .PHONY: all deps deps-debian build-debug build-release test demo bench clean
 
@@ -56,3 +56,32 @@ bench: build-release
 
 clean:
 	rm -rf build
+
+# ---- Web UI (web/, TypeScript + Vite; needs Node 20 and npm) --------------------------
+# `make web` installs the locked npm packages (also playwright-core for tests/e2e) and builds
+# web/dist, each step only when its inputs changed. The server serves web/dist (--web).
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) \
+  web/index.html web/package.json web/tsconfig.json web/vite.config.ts
+WEB_NPM_STAMP := web/node_modules/.voronka-npm-ci
+
+.PHONY: web screenshots
+
+web: web/dist/index.html
+
+$(WEB_NPM_STAMP): web/package.json web/package-lock.json
+	@command -v npm >/dev/null || { echo "npm (Node.js 20) is needed to build the web UI" >&2; exit 1; }
+	cd web && npm ci --no-audit --no-fund
+	@touch $@
+
+web/dist/index.html: $(WEB_NPM_STAMP) $(WEB_SOURCES)
+	cd web && npm run build
+
+build-debug: web
+build-release: web
+
+# Screenshots of the board, a card and the desktop (1280×800) from the browser test, taken
+# in a Russian browser (chromium-l10n makes native date inputs show 24.11.2026, 14:00).
+screenshots: build-debug
+	@$(MAKE) --no-print-directory deps-debian DEB_PACKAGES=chromium-l10n
+	VORONKA_BINARY=$(BUILD_DEBUG)/src/voronka VORONKA_SCREENSHOTS=$(CURDIR)/docs/screenshots \
+	  node --test tests/e2e/

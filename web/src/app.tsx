@@ -1,0 +1,174 @@
+// The shell: who is logged in, reference data, the header and the routes.
+
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, get, post, setUnauthenticatedHandler } from './api';
+import { Banner, Spinner } from './components/ui';
+import { LangSwitch } from './components/LangSwitch';
+import { lang, onLangChange, t, tk, type Lang } from './i18n';
+import { Board } from './pages/Board';
+import { DealPage } from './pages/Deal';
+import { Desktop } from './pages/Desktop';
+import { Login } from './pages/Login';
+import { NewLead } from './pages/NewLead';
+import { Link, match, navigate, useLocation } from './router';
+import { dismissToast, loadMeta, meta, onToasts, type Toast } from './store';
+import type { User } from './types';
+
+type Phase = 'loading' | 'login' | 'ready' | 'error';
+
+export function App() {
+  const [phase, setPhase] = useState<Phase>('loading');
+  const [currentLang, setCurrentLang] = useState<Lang>(lang());
+  const loc = useLocation();
+
+  useEffect(() => onLangChange(setCurrentLang), []);
+
+  const start = async (user?: User) => {
+    setPhase('loading');
+    try {
+      meta.me = user ?? (await get<{ user: User }>('/api/auth/me')).user;
+      await loadMeta();
+      setPhase('ready');
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) setPhase('login');
+      else setPhase('error');
+    }
+  };
+
+  useEffect(() => {
+    setUnauthenticatedHandler(() => {
+      meta.me = null;
+      setPhase('login');
+    });
+    void start();
+  }, []);
+
+  useEffect(() => {
+    if (phase === 'ready' && loc.path === '/login') navigate('/', { replace: true });
+  }, [phase, loc.path]);
+
+  // Move focus to the new page's heading so keyboard and screen-reader users follow the route.
+  const firstRoute = useRef(true);
+  useEffect(() => {
+    if (phase !== 'ready') return;
+    if (firstRoute.current) {
+      firstRoute.current = false;
+      return;
+    }
+    requestAnimationFrame(() => document.querySelector<HTMLElement>('main h1')?.focus({ preventScroll: false }));
+  }, [loc.path, phase]);
+
+  if (phase === 'loading')
+    return (
+      <div class="boot">
+        <Spinner />
+      </div>
+    );
+  if (phase === 'error')
+    return (
+      <div class="boot">
+        <Banner>{t('err.network')}</Banner>
+        <button class="btn" onClick={() => void start()}>
+          {t('common.retry')}
+        </button>
+      </div>
+    );
+  if (phase === 'login')
+    return (
+      <>
+        <Login lang={currentLang} onLoggedIn={(u) => void start(u)} />
+        <Toasts />
+      </>
+    );
+
+  return (
+    <>
+      <a class="skip-link" href="#main">
+        {t('app.skip')}
+      </a>
+      <Header path={loc.path} lang={currentLang} onLoggedOut={() => setPhase('login')} />
+      <main id="main" class={loc.path === '/board' ? 'main main-wide' : 'main'}>
+        <Route path={loc.path} lang={currentLang} />
+      </main>
+      <Toasts />
+    </>
+  );
+}
+
+function Route({ path, lang }: { path: string; lang: Lang }) {
+  if (path === '/' || path === '/login') return <Desktop lang={lang} />;
+  if (path === '/board') return <Board lang={lang} />;
+  if (path === '/leads/new') return <NewLead lang={lang} />;
+  const deal = match('/deals/:id', path);
+  if (deal && /^\d+$/.test(deal.id)) return <DealPage key={deal.id} id={Number(deal.id)} lang={lang} />;
+  return (
+    <section class="page">
+      <h1 tabIndex={-1}>{t('common.notFound')}</h1>
+      <Link href="/">{t('common.toDesktop')}</Link>
+    </section>
+  );
+}
+
+function Header({ path, lang, onLoggedOut }: { path: string; lang: Lang; onLoggedOut: () => void }) {
+  const me = meta.me!;
+  const nav: { href: string; label: string; active: boolean }[] = [
+    { href: '/', label: t('nav.desktop'), active: path === '/' },
+    { href: '/board', label: t('nav.board'), active: path === '/board' || path.startsWith('/deals/') },
+  ];
+  // Owners and curators do not take leads (the server refuses them).
+  if (me.role !== 'owner' && me.role !== 'curator') nav.push({ href: '/leads/new', label: t('nav.newLead'), active: path === '/leads/new' });
+  const logout = async () => {
+    try {
+      await post('/api/auth/logout', {});
+    } catch {
+      /* the session may already be gone */
+    }
+    meta.me = null;
+    onLoggedOut();
+  };
+  return (
+    <header class="header">
+      <Link href="/" class="logo" aria-label={t('app.name')}>
+        <svg viewBox="0 0 32 32" width="28" height="28" aria-hidden="true">
+          <rect width="32" height="32" rx="7" fill="currentColor" />
+          <path d="M6 8h20l-7 9v7l-6 3V17z" fill="#fff" />
+        </svg>
+        <span class="logo-text">{t('app.name')}</span>
+      </Link>
+      <nav class="nav" aria-label={t('nav.main')}>
+        {nav.map((n) => (
+          <Link href={n.href} class={n.active ? 'nav-link active' : 'nav-link'} aria-current={n.active ? 'page' : undefined}>
+            {n.label}
+          </Link>
+        ))}
+      </nav>
+      <div class="header-right">
+        <div class="user" data-testid="current-user">
+          <span class="user-name">{me.name}</span>
+          <span class="user-role">{tk('role', me.role)}</span>
+        </div>
+        <LangSwitch lang={lang} />
+        <button type="button" class="btn btn-ghost" onClick={() => void logout()}>
+          {t('header.logout')}
+        </button>
+      </div>
+    </header>
+  );
+}
+
+function Toasts() {
+  const [items, setItems] = useState<Toast[]>([]);
+  useEffect(() => onToasts(setItems), []);
+  return (
+    <div class="toasts" aria-live="polite" aria-relevant="additions">
+      {items.map((x) => (
+        <div class={`toast toast-${x.kind}`} key={x.id} role={x.kind === 'error' ? 'alert' : 'status'}>
+          <span>{x.text}</span>
+          <button type="button" class="toast-close" aria-label={t('common.close')} onClick={() => dismissToast(x.id)}>
+            ×
+          </button>
+        </div>
+      ))}
+    </div>
+  );
+}

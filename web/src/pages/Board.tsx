@@ -1,0 +1,590 @@
+// The pipeline board: one column per stage, cards dragged between columns (pointer events,
+// so mouse and pen both work) or moved with Shift+←/→. A move is optimistic: the card
+// jumps at once, PATCH /api/deals/{id} {version, stage} follows, and on any error the card
+// snaps back to where it was and the server's message is shown.
+
+import { memo } from 'preact/compat';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { ApiError, listAll, patch, type Query } from '../api';
+import { Banner, errorText, useTitle } from '../components/ui';
+import { money, moneyShort } from '../format';
+import { LOST_REASON_KEYS, t, tk, type Lang } from '../i18n';
+import { navigate } from '../router';
+import { companies, fetchMissing, meta, shortName, stageName, toast } from '../store';
+import type { Company, Deal, Task } from '../types';
+
+const CHANNELS = ['phone', 'site_form', 'email', 'messenger', 'manual', 'outbound', 'referral'];
+const SEGMENTS = ['A', 'B', 'C'];
+const FIRST_RENDER = 60; // cards drawn per column before "show more"
+const CLOSED_DAYS = 30;
+
+interface Filters {
+  q: string;
+  responsible: string;
+  segment: string;
+  channel: string;
+}
+
+function readFilters(): Filters {
+  const p = new URLSearchParams(location.search);
+  return { q: p.get('q') ?? '', responsible: p.get('responsible') ?? '', segment: p.get('segment') ?? '', channel: p.get('channel') ?? '' };
+}
+
+function writeFilters(f: Filters) {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(f)) if (v) p.set(k, v);
+  const s = p.toString();
+  history.replaceState(null, '', s ? `/board?${s}` : '/board');
+}
+
+const ms = (iso: string | null) => (iso ? Date.parse(iso) : 0);
+const statusFor = (stage: string): Deal['status'] => (stage === 'won' ? 'won' : stage === 'lost' ? 'lost' : 'open');
+
+
+export function Board({ lang }: { lang: Lang }) {
+  useTitle(t('board.title'));
+  const me = meta.me!;
+  const stages = meta.stages;
+  const [filters, setFilters] = useState<Filters>(readFilters);
+  const [qInput, setQInput] = useState(filters.q);
+  const [items, setItems] = useState<Deal[]>([]);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<string | null>(null);
+  const [overdue, setOverdue] = useState<Set<number>>(new Set());
+  const [companyTick, setCompanyTick] = useState(0);
+  const [shown, setShown] = useState<Record<string, number>>({});
+  const [busy, setBusy] = useState<Set<number>>(new Set());
+  const [flash, setFlash] = useState<number | null>(null);
+  const [lostFor, setLostFor] = useState<Deal | null>(null);
+  const [announce, setAnnounce] = useState('');
+  const [reloadTick, setReloadTick] = useState(0);
+  const itemsRef = useRef(items);
+  itemsRef.current = items;
+  const focusAfter = useRef<number | null>(null);
+  const boardRef = useRef<HTMLDivElement>(null);
+
+  // Search is typed freely and applied after a pause.
+  useEffect(() => {
+    const h = setTimeout(() => setFilters((f) => (f.q === qInput.trim() ? f : { ...f, q: qInput.trim() })), 300);
+    return () => clearTimeout(h);
+  }, [qInput]);
+
+  // Load every open deal (pages of 200), the deals closed lately, and overdue tasks.
+  useEffect(() => {
+    writeFilters(filters);
+    const ctrl = new AbortController();
+    const signal = ctrl.signal;
+    setLoading(true);
+    setError(null);
+    setItems([]);
+    setShown({});
+    const base: Query = {
+      q: filters.q || undefined,
+      responsible_id: filters.responsible || undefined,
+      segment: filters.segment || undefined,
+      channel: filters.channel || undefined,
+    };
+    let open: Deal[] = [];
+    let closed: Deal[] = [];
+    const publish = () => setItems(open.concat(closed));
+    const cutoff = Date.now() - CLOSED_DAYS * 86400000;
+    const openLoad = listAll<Deal>('/api/deals', { ...base, status: 'open', sort: '-stage_changed_at' }, {
+      signal,
+      onPage: (page) => {
+        open = open.concat(page);
+        publish();
+      },
+    });
+    const closedLoad = listAll<Deal>('/api/deals', { ...base, status: 'won,lost', sort: '-closed_at' }, {
+      signal,
+      maxPages: 10,
+      onPage: (page) => {
+        closed = closed.concat(page.filter((d) => ms(d.closed_at) >= cutoff));
+        publish();
+      },
+      stop: (page) => page.length > 0 && ms(page[page.length - 1].closed_at) < cutoff,
+    });
+    const overdueLoad = listAll<Task>('/api/tasks', { overdue: true, assignee_id: filters.responsible || undefined }, { signal, maxPages: 10 })
+      .then((tasks) => setOverdue(new Set(tasks.map((x) => x.deal_id!).filter(Boolean))))
+      .catch(() => undefined);
+    void listCompanies().then(() => !signal.aborted && setCompanyTick((n) => n + 1));
+    Promise.all([openLoad, closedLoad])
+      .then(() => loadCompanies(open.concat(closed)).then(() => !signal.aborted && setCompanyTick((n) => n + 1)))
+      .catch((e) => {
+        if ((e as Error).name !== 'AbortError') setError(errorText(e));
+      })
+      .finally(() => {
+        if (!signal.aborted) setLoading(false);
+      });
+    void overdueLoad;
+    return () => ctrl.abort();
+  }, [filters, reloadTick]);
+
+  // Columns: grouped, newest in stage first; totals over everything loaded.
+  const columns = useMemo(() => {
+    const by = new Map<string, Deal[]>(stages.map((s) => [s.code, []]));
+    for (const d of items) {
+      let list = by.get(d.stage);
+      if (!list) by.set(d.stage, (list = []));
+      list.push(d);
+    }
+    return stages.map((s) => {
+      const list = by.get(s.code)!;
+      const closedCol = s.code === 'won' || s.code === 'lost';
+      list.sort((a, b) => (closedCol ? ms(b.closed_at) - ms(a.closed_at) : 0) || ms(b.stage_changed_at) - ms(a.stage_changed_at) || b.id - a.id);
+      const sum = list.reduce((acc, d) => acc + (d.currency === 'RUB' ? d.amount : 0), 0);
+      return { code: s.code, deals: list, sum, closed: closedCol };
+    });
+  }, [items, stages]);
+
+  const openTotals = useMemo(() => {
+    let n = 0;
+    let sum = 0;
+    for (const d of items)
+      if (d.status === 'open') {
+        n++;
+        sum += d.currency === 'RUB' ? d.amount : 0;
+      }
+    return { n, sum };
+  }, [items]);
+
+  useEffect(() => {
+    if (focusAfter.current === null) return;
+    const el = boardRef.current?.querySelector<HTMLElement>(`[data-id="${focusAfter.current}"]`);
+    if (el) {
+      el.focus();
+      el.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    }
+    focusAfter.current = null;
+  }, [items]);
+
+  useEffect(() => {
+    if (flash === null) return;
+    const h = setTimeout(() => setFlash(null), 700);
+    return () => clearTimeout(h);
+  }, [flash]);
+
+  const replace = (deal: Deal) => setItems((list) => list.map((d) => (d.id === deal.id ? deal : d)));
+
+  const move = async (dealId: number, to: string, lostReason?: string) => {
+    const deal = itemsRef.current.find((d) => d.id === dealId);
+    if (!deal || deal.stage === to || busy.has(dealId)) return;
+    if (to === 'lost' && !lostReason) {
+      setLostFor(deal);
+      return;
+    }
+    const status = statusFor(to);
+    const body: Record<string, unknown> = { version: deal.version, stage: to };
+    if (status !== deal.status) body.status = status;
+    if (lostReason) body.lost_reason = lostReason;
+    const now = new Date().toISOString();
+    replace({ ...deal, stage: to, status, stage_changed_at: now, closed_at: status === 'open' ? null : now });
+    setBusy((s) => new Set(s).add(dealId));
+    try {
+      const saved = await patch<Deal>(`/api/deals/${dealId}`, body);
+      replace(saved);
+      setAnnounce(t('board.moved', { title: deal.title, stage: stageName(to) }));
+    } catch (e) {
+      const current = e instanceof ApiError && e.status === 409 && e.current ? (e.current as Deal) : deal;
+      replace(current);
+      setFlash(dealId);
+      toast(t('board.moveFailed', { title: deal.title, message: errorText(e) }), 'error');
+    } finally {
+      setBusy((s) => {
+        const n = new Set(s);
+        n.delete(dealId);
+        return n;
+      });
+    }
+  };
+
+  useDrag(boardRef, (id, to) => void move(id, to));
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    const card = (e.target as Element).closest<HTMLElement>('.card');
+    if (!card || !e.shiftKey || (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft')) return;
+    e.preventDefault();
+    const id = Number(card.dataset.id);
+    const deal = itemsRef.current.find((d) => d.id === id);
+    if (!deal) return;
+    const i = stages.findIndex((s) => s.code === deal.stage);
+    const next = stages[i + (e.key === 'ArrowRight' ? 1 : -1)];
+    if (!next) return;
+    focusAfter.current = id;
+    void move(id, next.code);
+  };
+
+  const set = (patchF: Partial<Filters>) => setFilters((f) => ({ ...f, ...patchF }));
+  const anyFilter = filters.q || filters.responsible || filters.segment || filters.channel;
+  const people = [...meta.users.values()].filter((u) => !u.archived && (u.role === 'manager' || u.role === 'head'));
+
+  return (
+    <section class="board-page" aria-labelledby="board-h1">
+      <div class="board-top">
+        <div class="board-heading">
+          <h1 id="board-h1" tabIndex={-1}>
+            {t('board.title')}
+          </h1>
+          <p class="board-summary" data-testid="board-summary">
+            {t('board.summary', { n: openTotals.n, sum: money(openTotals.sum) })}
+            {loading && <span class="muted"> · {t('board.loadingMore')}</span>}
+          </p>
+        </div>
+        <form class="filters" role="search" onSubmit={(e) => e.preventDefault()}>
+          <div class="filter filter-search">
+            <label for="board-q">{t('board.search')}</label>
+            <input id="board-q" type="search" value={qInput} placeholder={t('board.searchPlaceholder')} onInput={(e) => setQInput(e.currentTarget.value)} />
+          </div>
+          {me.role !== 'manager' && (
+            <div class="filter">
+              <label for="board-resp">{t('board.responsible')}</label>
+              <select id="board-resp" value={filters.responsible} onChange={(e) => set({ responsible: e.currentTarget.value })}>
+                <option value="">{t('common.all')}</option>
+                {people.map((u) => (
+                  <option value={String(u.id)}>{u.name}</option>
+                ))}
+              </select>
+            </div>
+          )}
+          <div class="filter">
+            <label for="board-seg">{t('board.segment')}</label>
+            <select id="board-seg" value={filters.segment} onChange={(e) => set({ segment: e.currentTarget.value })}>
+              <option value="">{t('common.all')}</option>
+              {SEGMENTS.map((s) => (
+                <option value={s}>{tk('segment', s)}</option>
+              ))}
+              <option value="null">{t('board.noSegment')}</option>
+            </select>
+          </div>
+          <div class="filter">
+            <label for="board-ch">{t('board.channel')}</label>
+            <select id="board-ch" value={filters.channel} onChange={(e) => set({ channel: e.currentTarget.value })}>
+              <option value="">{t('common.all')}</option>
+              {CHANNELS.map((c) => (
+                <option value={c}>{tk('channel', c)}</option>
+              ))}
+            </select>
+          </div>
+          {anyFilter && (
+            <button
+              type="button"
+              class="btn btn-ghost filter-reset"
+              onClick={() => {
+                setQInput('');
+                setFilters({ q: '', responsible: '', segment: '', channel: '' });
+              }}
+            >
+              {t('board.reset')}
+            </button>
+          )}
+        </form>
+      </div>
+      <p class="board-hint muted" id="board-hint">
+        {t('board.hint')}
+      </p>
+      {error && (
+        <Banner>
+          {error}{' '}
+          <button class="btn btn-small" onClick={() => setReloadTick((n) => n + 1)}>
+            {t('common.retry')}
+          </button>
+        </Banner>
+      )}
+      <div class="sr-only" aria-live="polite">
+        {announce}
+      </div>
+      <div class="board" ref={boardRef} onKeyDown={onKeyDown} data-company-tick={companyTick}>
+        {columns.map((col) => {
+          const limit = shown[col.code] ?? FIRST_RENDER;
+          const more = col.deals.length - limit;
+          return (
+            <section class={`column${col.closed ? ' column-closed' : ''}`} data-stage={col.code} aria-label={stageName(col.code)} key={col.code}>
+              <header class="column-head">
+                <h2 class="column-title">{stageName(col.code)}</h2>
+                <div class="column-totals">
+                  <span class="column-count" title={t('board.cardsIn', { n: col.deals.length })}>
+                    {col.deals.length}
+                  </span>
+                  <span class="column-sum" title={money(col.sum)}>
+                    {moneyShort(col.sum)}
+                  </span>
+                  {col.closed && <span class="column-note">{t('board.closedHint')}</span>}
+                </div>
+              </header>
+              <ul class="column-cards" role="list">
+                {col.deals.slice(0, limit).map((d) => (
+                  <DealCard
+                    key={d.id}
+                    deal={d}
+                    company={d.company_id ? companies.get(d.company_id) : undefined}
+                    overdue={overdue.has(d.id)}
+                    busy={busy.has(d.id)}
+                    flash={flash === d.id}
+                    lang={lang}
+                    tick={companyTick}
+                  />
+                ))}
+                {col.deals.length === 0 && !loading && <li class="column-empty">{t('board.empty')}</li>}
+              </ul>
+              {more > 0 && (
+                <button type="button" class="btn btn-ghost btn-more" onClick={() => setShown((s) => ({ ...s, [col.code]: limit + 100 }))}>
+                  {t('common.showMore', { n: Math.min(more, 100) })}
+                </button>
+              )}
+            </section>
+          );
+        })}
+      </div>
+      {lostFor && (
+        <LostDialog
+          deal={lostFor}
+          onCancel={() => setLostFor(null)}
+          onConfirm={(reason) => {
+            const id = lostFor.id;
+            setLostFor(null);
+            void move(id, 'lost', reason);
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+// Company names for the cards: the visible companies are listed once per session (in
+// parallel with the deals), then any still missing are read one by one.
+let companiesListing: Promise<void> | null = null;
+
+function listCompanies(): Promise<void> {
+  if (!companiesListing)
+    companiesListing = listAll<Company>('/api/companies', {}, { maxPages: 25 })
+      .then((all) => {
+        for (const c of all) companies.set(c.id, c);
+      })
+      .catch(() => {
+        companiesListing = null;
+      });
+  return companiesListing;
+}
+
+async function loadCompanies(list: Deal[]) {
+  await listCompanies();
+  await fetchMissing('/api/companies', companies, list.map((d) => d.company_id!).filter(Boolean), 100);
+}
+
+interface CardProps {
+  deal: Deal;
+  company?: Company;
+  overdue: boolean;
+  busy: boolean;
+  flash: boolean;
+  lang: Lang;
+  tick: number;
+}
+
+const DealCard = memo(function DealCard({ deal, company, overdue, busy, flash }: CardProps) {
+  return (
+    <li class="card-item">
+      <a
+        class={`card${busy ? ' card-busy' : ''}${flash ? ' card-flash' : ''}`}
+        href={`/deals/${deal.id}`}
+        data-id={deal.id}
+        draggable={false}
+        aria-describedby="board-hint"
+        aria-keyshortcuts="Shift+ArrowRight Shift+ArrowLeft"
+        onClick={(e) => {
+          if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return;
+          e.preventDefault();
+          navigate(`/deals/${deal.id}`);
+        }}
+      >
+        <span class="card-title">{deal.title}</span>
+        {company && <span class="card-company">{company.name}</span>}
+        <span class="card-row">
+          <span class="card-amount">{money(deal.amount, deal.currency)}</span>
+          {deal.segment && (
+            <span class={`badge seg-${deal.segment}`} title={tk('segment', deal.segment)}>
+              {deal.segment}
+            </span>
+          )}
+        </span>
+        <span class="card-row card-foot">
+          <span class="card-resp">{shortName(deal.responsible_id)}</span>
+          {overdue && (
+            <span class="card-overdue" title={t('board.overdue')}>
+              <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
+                <circle cx="8" cy="8" r="6.5" fill="none" stroke="currentColor" stroke-width="1.6" />
+                <path d="M8 4.5V8l2.5 1.5" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round" />
+              </svg>
+              <span>{t('board.overdueShort')}</span>
+            </span>
+          )}
+        </span>
+      </a>
+    </li>
+  );
+});
+
+/** Pointer-event drag and drop: a floating copy follows the pointer, the column under it lights up. */
+function useDrag(boardRef: { current: HTMLDivElement | null }, onDrop: (id: number, stage: string) => void) {
+  const dropRef = useRef(onDrop);
+  dropRef.current = onDrop;
+  useEffect(() => {
+    const board = boardRef.current;
+    if (!board) return;
+    let pending: { id: number; el: HTMLElement; x: number; y: number; pointerId: number; from: string } | null = null;
+    let ghost: HTMLElement | null = null;
+    let over: HTMLElement | null = null;
+    let dx = 0;
+    let dy = 0;
+    let suppressClick = false;
+    let scrollTimer = 0;
+    let lastX = 0;
+
+    const columnAt = (x: number, y: number) => (document.elementFromPoint(x, y)?.closest('.column') as HTMLElement | null) ?? null;
+    const setOver = (col: HTMLElement | null) => {
+      if (over === col) return;
+      over?.classList.remove('column-over');
+      over = col;
+      if (col && col.dataset.stage !== pending?.from) col.classList.add('column-over');
+    };
+    const cleanup = () => {
+      ghost?.remove();
+      ghost = null;
+      setOver(null);
+      pending?.el.classList.remove('card-dragging');
+      document.body.classList.remove('dragging');
+      pending = null;
+      clearInterval(scrollTimer);
+      scrollTimer = 0;
+    };
+    const autoScroll = () => {
+      const r = board.getBoundingClientRect();
+      if (lastX < r.left + 60) board.scrollLeft -= 24;
+      else if (lastX > r.right - 60) board.scrollLeft += 24;
+    };
+
+    const down = (e: PointerEvent) => {
+      if (e.button !== 0 || e.pointerType === 'touch') return;
+      const el = (e.target as Element).closest<HTMLElement>('.card');
+      if (!el) return;
+      const col = el.closest<HTMLElement>('.column');
+      pending = { id: Number(el.dataset.id), el, x: e.clientX, y: e.clientY, pointerId: e.pointerId, from: col?.dataset.stage ?? '' };
+    };
+    const moveH = (e: PointerEvent) => {
+      if (!pending || e.pointerId !== pending.pointerId) return;
+      if (!ghost) {
+        if (Math.abs(e.clientX - pending.x) + Math.abs(e.clientY - pending.y) < 6) return;
+        const r = pending.el.getBoundingClientRect();
+        dx = pending.x - r.left;
+        dy = pending.y - r.top;
+        ghost = pending.el.cloneNode(true) as HTMLElement;
+        ghost.classList.add('card-ghost');
+        ghost.removeAttribute('href');
+        ghost.setAttribute('aria-hidden', 'true');
+        ghost.style.width = `${r.width}px`;
+        document.body.appendChild(ghost);
+        pending.el.classList.add('card-dragging');
+        document.body.classList.add('dragging');
+        scrollTimer = window.setInterval(autoScroll, 30);
+      }
+      e.preventDefault();
+      lastX = e.clientX;
+      ghost.style.transform = `translate(${e.clientX - dx}px, ${e.clientY - dy}px) rotate(1.5deg)`;
+      setOver(columnAt(e.clientX, e.clientY));
+    };
+    const up = (e: PointerEvent) => {
+      if (!pending || e.pointerId !== pending.pointerId) return;
+      const dragging = !!ghost;
+      const { id, from } = pending;
+      const col = dragging ? columnAt(e.clientX, e.clientY) : null;
+      cleanup();
+      if (!dragging) return;
+      suppressClick = true;
+      setTimeout(() => (suppressClick = false), 0);
+      const to = col?.dataset.stage;
+      if (to && to !== from) dropRef.current(id, to);
+    };
+    const cancel = () => cleanup();
+    const click = (e: MouseEvent) => {
+      if (suppressClick) {
+        e.preventDefault();
+        e.stopPropagation();
+        suppressClick = false;
+      }
+    };
+    const key = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && pending) cleanup();
+    };
+    const dragstart = (e: DragEvent) => e.preventDefault();
+
+    board.addEventListener('pointerdown', down);
+    window.addEventListener('pointermove', moveH);
+    window.addEventListener('pointerup', up);
+    window.addEventListener('pointercancel', cancel);
+    window.addEventListener('keydown', key);
+    board.addEventListener('click', click, true);
+    board.addEventListener('dragstart', dragstart);
+    return () => {
+      cleanup();
+      board.removeEventListener('pointerdown', down);
+      window.removeEventListener('pointermove', moveH);
+      window.removeEventListener('pointerup', up);
+      window.removeEventListener('pointercancel', cancel);
+      window.removeEventListener('keydown', key);
+      board.removeEventListener('click', click, true);
+      board.removeEventListener('dragstart', dragstart);
+    };
+  }, []);
+}
+
+function LostDialog({ deal, onCancel, onConfirm }: { deal: Deal; onCancel: () => void; onConfirm: (reason: string) => void }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const [choice, setChoice] = useState<string>(t(LOST_REASON_KEYS[0]));
+  const [other, setOther] = useState('');
+  useEffect(() => {
+    const d = ref.current!;
+    if (!d.open) d.showModal();
+    const close = () => onCancel();
+    d.addEventListener('cancel', close);
+    return () => d.removeEventListener('cancel', close);
+  }, []);
+  const reason = choice === '__other' ? other.trim() : choice;
+  return (
+    <dialog ref={ref} class="dialog" aria-labelledby="lost-title">
+      <form
+        method="dialog"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (reason) onConfirm(reason);
+        }}
+      >
+        <h2 id="lost-title">{t('board.lostTitle')}</h2>
+        <p>{t('board.lostPrompt', { title: deal.title })}</p>
+        <fieldset class="radio-list">
+          <legend class="sr-only">{t('board.lostTitle')}</legend>
+          {LOST_REASON_KEYS.map((k) => (
+            <label class="radio">
+              <input type="radio" name="lost" checked={choice === t(k)} onChange={() => setChoice(t(k))} />
+              {t(k)}
+            </label>
+          ))}
+          <label class="radio">
+            <input type="radio" name="lost" checked={choice === '__other'} onChange={() => setChoice('__other')} />
+            {t('board.lostOther')}
+          </label>
+          {choice === '__other' && (
+            <input type="text" aria-label={t('board.lostOther')} value={other} onInput={(e) => setOther(e.currentTarget.value)} autoFocus />
+          )}
+        </fieldset>
+        <div class="dialog-actions">
+          <button type="button" class="btn btn-ghost" onClick={onCancel}>
+            {t('common.cancel')}
+          </button>
+          <button type="submit" class="btn btn-danger" disabled={!reason}>
+            {t('board.lostConfirm')}
+          </button>
+        </div>
+      </form>
+    </dialog>
+  );
+}

@@ -1,0 +1,97 @@
+// Reference data loaded once after login (stages, the user directory), toasts, and small
+// caches of companies and deals shared by the screens.
+
+import { get, listAll } from './api';
+import { lang, t } from './i18n';
+import type { Company, Deal, Stage, User } from './types';
+
+export const meta = {
+  me: null as User | null,
+  stages: [] as Stage[],
+  users: new Map<number, User>(),
+};
+
+export async function loadMeta(): Promise<void> {
+  const [stages, users] = await Promise.all([
+    get<{ items: Stage[] }>('/api/stages'),
+    listAll<User>('/api/users', { sort: 'name' }, { maxPages: 10 }),
+  ]);
+  meta.stages = stages.items;
+  meta.users = new Map(users.map((u) => [u.id, u]));
+}
+
+export const OPEN_STAGES = () => meta.stages.filter((s) => s.code !== 'won' && s.code !== 'lost');
+
+export function stageName(code: string | null | undefined): string {
+  if (!code) return t('common.none');
+  const s = meta.stages.find((x) => x.code === code);
+  if (!s) return code;
+  return lang() === 'ru' ? s.name_ru : s.name_en;
+}
+
+export function userName(id: number | null | undefined): string {
+  if (!id) return t('common.none');
+  return meta.users.get(id)?.name ?? `#${id}`;
+}
+
+/** "Алексей Смирнов" → "Алексей С." for compact cards. */
+export function shortName(id: number | null | undefined): string {
+  const full = userName(id);
+  const parts = full.split(' ');
+  return parts.length > 1 ? `${parts[0]} ${parts[1][0]}.` : full;
+}
+
+// ---- toasts -------------------------------------------------------------------------
+
+export interface Toast {
+  id: number;
+  text: string;
+  kind: 'ok' | 'error';
+}
+let toastSeq = 0;
+let toasts: Toast[] = [];
+const toastListeners = new Set<(t: Toast[]) => void>();
+
+export function toast(text: string, kind: Toast['kind'] = 'ok') {
+  const item = { id: ++toastSeq, text, kind };
+  toasts = [...toasts.slice(-3), item];
+  toastListeners.forEach((f) => f(toasts));
+  setTimeout(() => dismissToast(item.id), kind === 'error' ? 8000 : 4000);
+}
+
+export function dismissToast(id: number) {
+  toasts = toasts.filter((x) => x.id !== id);
+  toastListeners.forEach((f) => f(toasts));
+}
+
+export function onToasts(fn: (t: Toast[]) => void): () => void {
+  toastListeners.add(fn);
+  return () => void toastListeners.delete(fn);
+}
+
+// ---- caches -------------------------------------------------------------------------
+
+export const companies = new Map<number, Company>();
+export const deals = new Map<number, Deal>();
+
+/** Fetches the records with these ids that are not cached yet (a few at a time). */
+export async function fetchMissing<T extends { id: number }>(
+  path: string,
+  cache: Map<number, T>,
+  ids: Iterable<number>,
+  limit = 200,
+): Promise<void> {
+  const want = [...new Set(ids)].filter((id) => id && !cache.has(id)).slice(0, limit);
+  let i = 0;
+  const worker = async () => {
+    while (i < want.length) {
+      const id = want[i++];
+      try {
+        cache.set(id, await get<T>(`${path}/${id}`));
+      } catch {
+        /* no access or gone: leave it out */
+      }
+    }
+  };
+  await Promise.all([worker(), worker(), worker(), worker()]);
+}
