@@ -245,6 +245,44 @@ describe('web UI: a manager works a lead', { timeout: 240_000 }, () => {
     await page.getByRole('heading', { level: 1, name: 'Воронка продаж' }).waitFor();
   });
 
+  step('moves cards with the keyboard, and asks for the reason when a deal is lost', async () => {
+    await page.getByRole('heading', { level: 1, name: 'Воронка продаж' }).waitFor();
+    await page.waitForFunction(() => !document.querySelector('[data-testid="board-summary"] .muted'));
+    // Shift+→ on a focused card moves it one stage on, and focus stays with the card.
+    const first = page.locator('.column[data-stage="screening"] .card').first();
+    const id = Number(await first.getAttribute('data-id'));
+    await first.focus();
+    const moved = page.waitForResponse((r) => r.url().endsWith(`/api/deals/${id}`) && r.request().method() === 'PATCH');
+    await page.keyboard.press('Shift+ArrowRight');
+    assert.equal((await moved).status(), 200);
+    await page.locator(`.column[data-stage="scoring"] .card[data-id="${id}"]`).waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-id')), String(id));
+
+    // Dropping on "Проиграно" asks why; cancelling leaves the card where it was.
+    // (A wide window, so that both columns are on screen.)
+    await page.setViewportSize({ width: 3200, height: 800 });
+    const card = page.locator(`.card[data-id="${id}"]`);
+    await dragTo(card, page.locator('.column[data-stage="lost"]'));
+    const dialog = page.getByRole('dialog', { name: 'Причина проигрыша' });
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Отменить' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.locator(`.column[data-stage="scoring"] .card[data-id="${id}"]`).waitFor();
+
+    await dragTo(card, page.locator('.column[data-stage="lost"]'));
+    await dialog.waitFor();
+    await dialog.getByLabel('Выбрали конкурента').check();
+    const lost = page.waitForResponse((r) => r.url().endsWith(`/api/deals/${id}`) && r.request().method() === 'PATCH');
+    await dialog.getByRole('button', { name: 'Перенести в «Проиграно»' }).click();
+    assert.equal((await lost).status(), 200);
+    await page.locator(`.column[data-stage="lost"] .card[data-id="${id}"]`).waitFor();
+    const { body } = await apiGet(`/api/deals/${id}`);
+    assert.equal(body.stage, 'lost');
+    assert.equal(body.status, 'lost');
+    assert.equal(body.lost_reason, 'Выбрали конкурента');
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
   it('raised no script errors', () => {
     assert.deepEqual(pageErrors, []);
   });
