@@ -10,6 +10,8 @@ export class ApiError extends Error {
     message: string,
     readonly field?: string,
     readonly current?: unknown,
+    /** The whole error body, for details such as the missing items of a stage's exit check. */
+    readonly data?: any,
   ) {
     super(message);
   }
@@ -71,7 +73,7 @@ export async function request<T>(method: string, path: string, body?: unknown, o
   if (!res.ok) {
     const err = data?.error ?? {};
     if (res.status === 401 && path !== '/api/auth/login' && onUnauthenticated) onUnauthenticated();
-    throw new ApiError(res.status, err.code ?? 'http_' + res.status, err.message ?? res.statusText, err.field || undefined, data?.current);
+    throw new ApiError(res.status, err.code ?? 'http_' + res.status, err.message ?? res.statusText, err.field || undefined, data?.current, data);
   }
   return data as T;
 }

@@ -4,15 +4,30 @@ import type { ComponentChildren } from 'preact';
 import { useEffect } from 'preact/hooks';
 import { ApiError } from '../api';
 import { t } from '../i18n';
+import { serverText } from '../serverText';
 
 export function errorText(e: unknown): string {
   if (e instanceof ApiError) {
     if (e.status === 0) return t('err.network');
     if (e.status === 409 && e.current) return t('err.conflict');
-    if (e.status === 403) return `${t('err.forbidden')}: ${e.message}`;
-    return e.message || t('err.generic');
+    if (e.status === 403) return `${t('err.forbidden')}: ${serverText(e.message)}`;
+    const text = e.message ? serverText(e.message) : t('err.generic');
+    const items = missingItems(e.data);
+    return items.length ? `${text}: ${items.join('; ')}` : text;
   }
   return t('err.generic');
+}
+
+/**
+ * Items a refusal lists (e.g. what a stage's exit check still misses), if the body has any:
+ * `missing`/`items` arrays of strings or of objects with a label, name, title or message.
+ */
+function missingItems(data: any): string[] {
+  const list = data?.error?.missing ?? data?.missing ?? data?.error?.items;
+  if (!Array.isArray(list)) return [];
+  return list
+    .map((x) => (typeof x === 'string' ? x : (x?.label ?? x?.name ?? x?.title ?? x?.message ?? x?.field)))
+    .filter((x): x is string => typeof x === 'string' && x.length > 0);
 }
 
 /** Field name the server blamed, if any. */
