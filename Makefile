@@ -47,9 +47,9 @@ test: build-debug
 
 demo: build-release
 	@mkdir -p $(DEMO_DIR)
-	@$(BUILD_RELEASE)/voronka migrate --db $(DEMO_DB)
-	@$(BUILD_RELEASE)/voronka seed-demo --db $(DEMO_DB) --if-empty
-	@$(BUILD_RELEASE)/voronka serve --db $(DEMO_DB) --listen $(LISTEN) --web web/dist
+	@$(BUILD_RELEASE)/src/voronka migrate --db $(DEMO_DB)
+	@$(BUILD_RELEASE)/src/voronka seed-demo --db $(DEMO_DB) --if-empty
+	@$(BUILD_RELEASE)/src/voronka serve --db $(DEMO_DB) --listen $(LISTEN) --web web/dist
 
 bench: build-release
 	@bench/run.sh $(BUILD_RELEASE)

@@ -132,7 +132,7 @@ int main(int argc, char** argv) {
 
   auto* serve = app.add_subcommand("serve", "Run the HTTP server");
   std::string listen = "127.0.0.1:8080", web, port_file;
-  int workers = 8;
+  int workers = 32;
   size_t body_limit = 1 << 20;
   bool no_migrate = false, secure_cookies = false;
   serve->add_option("--db", db_url, "SQLite file (or sqlite:PATH)")->capture_default_str();

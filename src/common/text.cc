@@ -82,7 +82,7 @@ std::optional<std::string> NormalizeEmail(std::string_view text) {
     return std::nullopt;
   auto domain = text.substr(at + 1);
   auto dot = domain.rfind('.');
-  if (dot == std::string_view::npos || dot == 0 || dot + 2 > domain.size()) return std::nullopt;
+  if (dot == std::string_view::npos || dot == 0 || dot + 3 > domain.size()) return std::nullopt;  // TLD of 2+
   if (domain.find("..") != std::string_view::npos) return std::nullopt;
   for (unsigned char c : text)
     if (c <= ' ' || c == '"' || c == ',' || c == ';' || c == '<' || c == '>' || c == '\\')

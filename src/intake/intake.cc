@@ -46,13 +46,13 @@ std::optional<int64_t> FindContact(storage::Tx& tx, const std::string& kind, con
   return rows[0].Int(0);
 }
 
-// Next manager in turn among those who take leads (least recently assigned first).
-std::optional<int64_t> NextAssignee(storage::Tx& tx, TimeMs now) {
-  auto rows = tx.Query(
-      "SELECT id FROM users WHERE takes_leads = 1 AND archived = 0 ORDER BY last_assigned_at, id LIMIT 1");
+// Next manager in turn among those who take leads: the lowest turn number goes next and
+// then takes a number after everyone else's (a counter, so simultaneous leads stay fair).
+std::optional<int64_t> NextAssignee(storage::Tx& tx) {
+  auto rows = tx.Query("SELECT id FROM users WHERE takes_leads = 1 AND archived = 0 ORDER BY assign_seq, id LIMIT 1");
   if (rows.empty()) return std::nullopt;
   int64_t id = rows[0].Int(0);
-  tx.Exec("UPDATE users SET last_assigned_at = ? WHERE id = ?", {now, id});
+  tx.Exec("UPDATE users SET assign_seq = (SELECT MAX(assign_seq) FROM users) + 1 WHERE id = ?", {id});
   return id;
 }
 
@@ -141,7 +141,7 @@ Result<IntakeResult> RunIntake(storage::Tx& tx, const IntakeRequest& req, const 
 
     std::optional<int64_t> assignee;
     if (by.role == domain::Role::kManager && !by.via_token) assignee = by.user_id;
-    else assignee = NextAssignee(tx, now);
+    else assignee = NextAssignee(tx);
 
     IntakeResult out;
     std::optional<int64_t> contact_id;

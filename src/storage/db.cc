@@ -34,6 +34,11 @@ std::optional<std::string> Row::MaybeText(size_t i) const {
   return Text(i);
 }
 
+void Database::Write(const std::function<void(Tx&)>& fn) {
+  auto tx = Begin(TxMode::kWrite);
+  fn(*tx);
+}
+
 std::unique_ptr<Database> OpenDatabase(const std::string& url, const DatabaseOptions& options) {
   std::string path = url;
   if (path.rfind("sqlite:", 0) == 0) path = path.substr(7);

@@ -7,6 +7,7 @@
 // Thread-safety: a Database is shared by all threads; a Tx belongs to one thread.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -80,6 +81,13 @@ class Database {
   // kWrite transactions are serialised by the engine; a kRead one sees a consistent snapshot.
   virtual std::unique_ptr<Tx> Begin(TxMode mode) = 0;
   virtual Dialect dialect() const = 0;
+
+  // Runs `fn` in a write transaction and returns once its changes are durable. `fn` keeps
+  // its changes by calling tx.Commit() (its last use of tx); returning without committing,
+  // or throwing, undoes them, and the exception is rethrown here. An engine may run several
+  // callers' functions in one transaction (group commit), each in its own savepoint, so `fn`
+  // must write only through `tx` and must not open another write transaction.
+  virtual void Write(const std::function<void(Tx&)>& fn);
 };
 
 struct DatabaseOptions {

@@ -96,11 +96,13 @@ Response Patch(Context& ctx, const EntitySpec& spec) {
   auto values = Unwrap(domain::ValidatePatch(spec, body, &version));
   Check(domain::CheckWrite(ctx.user(), spec, domain::Action::kUpdate, &values));
   CheckOwner(ctx, spec, values, false);
-  auto tx = ctx.app.db.Begin(TxMode::kWrite);
-  RequireAccess(*tx, ctx, spec, id, true);
-  CheckDealLink(*tx, ctx, spec, values);
-  auto record = Unwrap(storage::UpdateRecord(*tx, spec, id, version, values, {ctx.user().user_id, ctx.now}));
-  tx->Commit();
+  json record;
+  ctx.app.db.Write([&](storage::Tx& tx) {
+    RequireAccess(tx, ctx, spec, id, true);
+    CheckDealLink(tx, ctx, spec, values);
+    record = Unwrap(storage::UpdateRecord(tx, spec, id, version, values, {ctx.user().user_id, ctx.now}));
+    tx.Commit();
+  });
   return Response::Json(200, record);
 }
 
@@ -108,10 +110,12 @@ Response Archive(Context& ctx, const EntitySpec& spec, bool archived) {
   int64_t id = ctx.IdParam();
   int64_t version = Unwrap(domain::RequireVersion(ctx.JsonBody()));
   Check(domain::CheckWrite(ctx.user(), spec, domain::Action::kArchive, nullptr));
-  auto tx = ctx.app.db.Begin(TxMode::kWrite);
-  RequireAccess(*tx, ctx, spec, id, true);
-  auto record = Unwrap(storage::SetArchived(*tx, spec, id, version, archived, {ctx.user().user_id, ctx.now}));
-  tx->Commit();
+  json record;
+  ctx.app.db.Write([&](storage::Tx& tx) {
+    RequireAccess(tx, ctx, spec, id, true);
+    record = Unwrap(storage::SetArchived(tx, spec, id, version, archived, {ctx.user().user_id, ctx.now}));
+    tx.Commit();
+  });
   return Response::Json(200, record);
 }
 

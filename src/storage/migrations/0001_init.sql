@@ -30,7 +30,7 @@ CREATE TABLE users (
   locale TEXT NOT NULL DEFAULT 'ru',
   takes_leads INTEGER NOT NULL DEFAULT 0,
   password_hash TEXT NOT NULL DEFAULT '',
-  last_assigned_at BIGINT NOT NULL DEFAULT 0,
+  assign_seq BIGINT NOT NULL DEFAULT 0,  -- round-robin turn: lowest goes next
   search_text TEXT NOT NULL DEFAULT ''
 );
 CREATE UNIQUE INDEX users_email ON users (email);
@@ -54,6 +54,7 @@ CREATE TABLE companies (
   search_text TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX companies_responsible ON companies (responsible_id);
+CREATE INDEX companies_name ON companies (name);
 
 CREATE TABLE contacts (
   id {{ID}},

@@ -3,6 +3,8 @@
 #include <sqlite3.h>
 
 #include <condition_variable>
+#include <deque>
+#include <exception>
 #include <mutex>
 #include <unordered_map>
 
@@ -118,26 +120,66 @@ class Connection {
 
 class SqliteDatabase;
 
+// One caller's share of a group-committed transaction: a savepoint on the shared connection.
+class SavepointTx final : public Tx {
+ public:
+  explicit SavepointTx(Connection& conn) : conn_(conn) {}
+  Rows Query(std::string_view sql, const std::vector<Value>& params) override { return Live().Run(sql, params, nullptr); }
+  int64_t Exec(std::string_view sql, const std::vector<Value>& params) override {
+    int64_t changes = 0;
+    Live().Run(sql, params, &changes);
+    return changes;
+  }
+  void ExecScript(std::string_view sql) override { Live().Script(sql); }
+  void Commit() override { Live(), kept_ = true; }
+  Dialect dialect() const override { return Dialect::kSqlite; }
+  bool kept() const { return kept_; }
+
+ private:
+  Connection& Live() {
+    if (kept_) throw DbError(DbError::Kind::kOther, "transaction already committed");
+    return conn_;
+  }
+  Connection& conn_;
+  bool kept_ = false;
+};
+
+struct WriteJob {
+  const std::function<void(Tx&)>* fn;
+  std::exception_ptr error;
+  bool done = false;
+};
+
 class SqliteTx final : public Tx {
  public:
   SqliteTx(SqliteDatabase& db, std::unique_ptr<Connection> conn, TxMode mode);
   ~SqliteTx() override;
   Rows Query(std::string_view sql, const std::vector<Value>& params) override {
-    return conn_->Run(sql, params, nullptr);
+    return Conn().Run(sql, params, nullptr);
   }
   int64_t Exec(std::string_view sql, const std::vector<Value>& params) override {
     int64_t changes = 0;
-    conn_->Run(sql, params, &changes);
+    Conn().Run(sql, params, &changes);
     return changes;
   }
-  void ExecScript(std::string_view sql) override { conn_->Script(sql); }
+  void ExecScript(std::string_view sql) override { Conn().Script(sql); }
+  // Commit ends the transaction at once: the connection (and for a write transaction the
+  // write lock) is released here, not when the Tx object is destroyed.
   void Commit() override {
+    if (!conn_) throw DbError(DbError::Kind::kOther, "transaction already finished");
     conn_->Script("COMMIT");
     done_ = true;
+    Finish();
   }
   Dialect dialect() const override { return Dialect::kSqlite; }
 
  private:
+  Connection& Conn() {
+    if (!conn_) throw DbError(DbError::Kind::kOther, "transaction already finished");
+    return *conn_;
+  }
+  void Finish();
+
   SqliteDatabase& db_;
   std::unique_ptr<Connection> conn_;
   TxMode mode_;
@@ -162,6 +204,31 @@ class SqliteDatabase final : public Database {
     }
   }
   Dialect dialect() const override { return Dialect::kSqlite; }
+
+  // Group commit, leader/follower: the first waiting caller runs every queued job in one
+  // transaction (one savepoint each) and one COMMIT, so many requests share one WAL sync.
+  void Write(const std::function<void(Tx&)>& fn) override {
+    WriteJob job{&fn, nullptr, false};
+    std::unique_lock lock(queue_mu_);
+    queue_.push_back(&job);
+    while (!job.done) {
+      if (leader_active_) {
+        queue_cv_.wait(lock);
+        continue;
+      }
+      leader_active_ = true;
+      std::vector<WriteJob*> batch;
+      while (!queue_.empty() && batch.size() < 256) batch.push_back(queue_.front()), queue_.pop_front();
+      lock.unlock();
+      RunBatch(batch);
+      lock.lock();
+      for (auto* j : batch) j->done = true;
+      leader_active_ = false;
+      queue_cv_.notify_all();
+    }
+    lock.unlock();
+    if (job.error) std::rethrow_exception(job.error);
+  }
 
   std::unique_ptr<Connection> Acquire() {
     std::unique_lock lock(mu_);
@@ -195,7 +262,48 @@ class SqliteDatabase final : public Database {
   }
 
  private:
+  void RunBatch(const std::vector<WriteJob*>& batch) {
+    std::unique_ptr<Connection> conn;
+    write_mu_.lock();
+    try {
+      conn = Acquire();
+      conn->Script("BEGIN IMMEDIATE");
+    } catch (...) {
+      if (conn) Release(std::move(conn), TxMode::kWrite);
+      else write_mu_.unlock();
+      for (auto* j : batch) j->error = std::current_exception();
+      return;
+    }
+    for (auto* job : batch) {
+      conn->Script("SAVEPOINT job");
+      SavepointTx tx(*conn);
+      try {
+        (*job->fn)(tx);
+      } catch (...) {
+        job->error = std::current_exception();
+      }
+      if (!tx.kept() || job->error) conn->Script("ROLLBACK TO job");
+      conn->Script("RELEASE job");
+    }
+    try {
+      conn->Script("COMMIT");
+    } catch (...) {
+      auto error = std::current_exception();
+      try {
+        conn->Script("ROLLBACK");
+      } catch (...) {
+      }
+      for (auto* j : batch)
+        if (!j->error) j->error = error;
+    }
+    Release(std::move(conn), TxMode::kWrite);
+  }
+
   std::string path_;
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<WriteJob*> queue_;
+  bool leader_active_ = false;
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<std::unique_ptr<Connection>> idle_;
@@ -214,15 +322,20 @@ SqliteTx::SqliteTx(SqliteDatabase& db, std::unique_ptr<Connection> conn, TxMode 
   }
 }
 
+void SqliteTx::Finish() {
+  if (conn_) db_.Release(std::move(conn_), mode_);
+}
+
 SqliteTx::~SqliteTx() {
+  if (!conn_) return;
   if (!done_) {
     try {
       conn_->Script("ROLLBACK");
     } catch (...) {
-      // The connection is still usable; SQLite rolls back on the next BEGIN failure path.
+      // Nothing to undo if the transaction already ended (e.g. COMMIT failed and SQLite rolled back).
     }
   }
-  db_.Release(std::move(conn_), mode_);
+  Finish();
 }
 
 }  // namespace
