@@ -84,32 +84,46 @@ export function Board({ lang }: { lang: Lang }) {
       segment: filters.segment || undefined,
       channel: filters.channel || undefined,
     };
-    let open: Deal[] = [];
-    let closed: Deal[] = [];
-    const publish = () => setItems(open.concat(closed));
+    // Each working stage is read by its own cursor chain, all at once, so every column fills
+    // from its first page; Won and Lost hold what was closed in the last 30 days.
+    const pages = new Map<string, Deal[]>();
+    let frame = 0;
+    const publish = () => {
+      if (frame) return;
+      frame = requestAnimationFrame(() => {
+        frame = 0;
+        if (!signal.aborted) setItems(([] as Deal[]).concat(...pages.values()));
+      });
+    };
     const cutoff = Date.now() - CLOSED_DAYS * 86400000;
-    const openLoad = listAll<Deal>('/api/deals', { ...base, status: 'open', sort: '-stage_changed_at' }, {
-      signal,
-      onPage: (page) => {
-        open = open.concat(page);
-        publish();
-      },
-    });
-    const closedLoad = listAll<Deal>('/api/deals', { ...base, status: 'won,lost', sort: '-closed_at' }, {
-      signal,
-      maxPages: 10,
-      onPage: (page) => {
-        closed = closed.concat(page.filter((d) => ms(d.closed_at) >= cutoff));
-        publish();
-      },
-      stop: (page) => page.length > 0 && ms(page[page.length - 1].closed_at) < cutoff,
-    });
+    const loads = stages
+      .filter((st) => st.code !== 'won' && st.code !== 'lost')
+      .map((st) =>
+        listAll<Deal>('/api/deals', { ...base, stage: st.code, sort: '-stage_changed_at' }, {
+          signal,
+          onPage: (page) => {
+            pages.set(st.code, (pages.get(st.code) ?? []).concat(page));
+            publish();
+          },
+        }),
+      );
+    loads.push(
+      listAll<Deal>('/api/deals', { ...base, stage: 'won,lost', sort: '-closed_at' }, {
+        signal,
+        maxPages: 10,
+        onPage: (page) => {
+          pages.set('closed', (pages.get('closed') ?? []).concat(page.filter((d) => ms(d.closed_at) >= cutoff)));
+          publish();
+        },
+        stop: (page) => page.length > 0 && ms(page[page.length - 1].closed_at) < cutoff,
+      }),
+    );
     const overdueLoad = listAll<Task>('/api/tasks', { overdue: true, assignee_id: filters.responsible || undefined }, { signal, maxPages: 10 })
       .then((tasks) => setOverdue(new Set(tasks.map((x) => x.deal_id!).filter(Boolean))))
       .catch(() => undefined);
     void listCompanies().then(() => !signal.aborted && setCompanyTick((n) => n + 1));
-    Promise.all([openLoad, closedLoad])
-      .then(() => loadCompanies(open.concat(closed)).then(() => !signal.aborted && setCompanyTick((n) => n + 1)))
+    Promise.all(loads)
+      .then((lists) => loadCompanies(lists.flat()).then(() => !signal.aborted && setCompanyTick((n) => n + 1)))
       .catch((e) => {
         if ((e as Error).name !== 'AbortError') setError(errorText(e));
       })
@@ -117,7 +131,10 @@ export function Board({ lang }: { lang: Lang }) {
         if (!signal.aborted) setLoading(false);
       });
     void overdueLoad;
-    return () => ctrl.abort();
+    return () => {
+      ctrl.abort();
+      cancelAnimationFrame(frame);
+    };
   }, [filters, reloadTick]);
 
   // Columns: grouped, newest in stage first; totals over everything loaded.
