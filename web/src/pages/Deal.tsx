@@ -115,6 +115,13 @@ export function DealPage({ id, lang }: { id: number; lang: Lang }) {
     };
   }, [id]);
 
+  // Route changes focus the page heading; the card's heading appears only once it has loaded.
+  const loaded = deal !== null;
+  useEffect(() => {
+    if (loaded && (document.activeElement === document.body || document.activeElement === null))
+      document.getElementById('deal-h1')?.focus({ preventScroll: true });
+  }, [loaded]);
+
   const onSaved = (d: Deal) => {
     setDeal(d);
     dealCache.set(d.id, d);
