@@ -8,7 +8,7 @@
 # Loopback only; every step is time-bounded; the server and temp dir are removed on exit.
 #
 # Tunables (environment): PING_REQUESTS (100000), INTAKE_REQUESTS (30000), CONNECTIONS (64),
-# WORKERS (server request threads, 4), TIME_LIMIT (seconds per load run, 120).
+# WORKERS (server request threads, 32), TIME_LIMIT (seconds per load run, 120).
 
 set -euo pipefail
 
@@ -16,7 +16,7 @@ BUILD_DIR=${1:-build/release}
 PING_REQUESTS=${PING_REQUESTS:-100000}
 INTAKE_REQUESTS=${INTAKE_REQUESTS:-30000}
 CONNECTIONS=${CONNECTIONS:-64}
-WORKERS=${WORKERS:-4}
+WORKERS=${WORKERS:-32}
 TIME_LIMIT=${TIME_LIMIT:-120}
 
 SERVER=""

@@ -371,8 +371,30 @@ Result<json> CreateRecord(Tx& tx, const EntitySpec& spec, const FieldValues& inp
   if (spec.name == "contacts") WriteIdentities(tx, values, id);
   if (const json* m = domain::FindValue(values, "members"); m && HasMembers(spec)) WriteMembers(tx, id, *m);
 
-  auto created = GetRecord(tx, spec, id, actor.now);
-  AppendAudit(tx, actor, spec.name, id, "create", std::nullopt, nullptr, created.value());
+  // The new record as GetRecord would return it, built from what was written (no re-read).
+  json created = {{"id", id},
+                  {"version", 1},
+                  {"created_at", FormatIso(actor.now)},
+                  {"updated_at", FormatIso(actor.now)},
+                  {"archived", false}};
+  for (const auto& f : spec.fields) {
+    const json* v = domain::FindValue(values, f.name);
+    if (v && !v->is_null()) created[std::string(f.name)] = ToApi(f, *v);
+    else if (f.type == FieldType::kPhones || f.type == FieldType::kEmails || f.type == FieldType::kMembers)
+      created[std::string(f.name)] = json::array();
+    else created[std::string(f.name)] = nullptr;
+  }
+  if (HasMembers(spec) && created["members"].is_array()) {
+    std::vector<int64_t> ids = created["members"].get<std::vector<int64_t>>();
+    std::sort(ids.begin(), ids.end());
+    created["members"] = ids;
+  }
+  if (spec.name == "tasks") {
+    bool done = created["done"].is_boolean() && created["done"].get<bool>();
+    auto due = ParseIso(created["due_at"].get<std::string>());
+    created["overdue"] = !done && due && *due < actor.now;
+  }
+  AppendAudit(tx, actor, spec.name, id, "create", std::nullopt, nullptr, created);
   return created;
 }
 

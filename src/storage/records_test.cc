@@ -29,6 +29,23 @@ class RecordStoreTest : public ::testing::Test {
   }
 };
 
+TEST_F(RecordStoreTest, CreatedRecordEqualsWhatIsReadBack) {
+  auto tx0 = t.db().Begin(TxMode::kWrite);
+  tx0->Exec("INSERT INTO users (created_at, updated_at, email, name, role) VALUES (1,1,'a@a.ru','A','manager')");
+  tx0->Commit();
+  for (const auto& [entity, body] : std::vector<std::pair<const char*, json>>{
+           {"deals", {{"title", "Сайт"}, {"members", {1}}, {"decision_date", "2026-05-01T10:00:00+03:00"}}},
+           {"contacts", {{"name", "Иван"}, {"phones", {"8 916 111 22 33"}}}},
+           {"tasks", {{"title", "Позвонить"}, {"due_at", "2020-01-01"}}},
+           {"activities", {{"type", "call"}, {"goal", "Цель"}}}}) {
+    json created = Add(entity, body, 1, 12345);
+    auto tx = t.db().Begin(TxMode::kRead);
+    auto read = GetRecord(*tx, Spec(entity), created["id"], 12345);
+    ASSERT_TRUE(read.ok());
+    EXPECT_EQ(created, read.value()) << entity;
+  }
+}
+
 TEST_F(RecordStoreTest, UpdateBumpsVersionAndAuditsOnlyChanges) {
   json deal = Add("deals", {{"title", "Сайт"}, {"amount", 100}});
   auto tx = t.db().Begin(TxMode::kWrite);

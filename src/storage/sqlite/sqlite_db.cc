@@ -148,6 +148,7 @@ struct WriteJob {
   const std::function<void(Tx&)>* fn;
   std::exception_ptr error;
   bool done = false;
+  std::condition_variable cv;  // wakes this caller only (no thundering herd)
 };
 
 class SqliteTx final : public Tx {
@@ -208,12 +209,12 @@ class SqliteDatabase final : public Database {
   // Group commit, leader/follower: the first waiting caller runs every queued job in one
   // transaction (one savepoint each) and one COMMIT, so many requests share one WAL sync.
   void Write(const std::function<void(Tx&)>& fn) override {
-    WriteJob job{&fn, nullptr, false};
+    WriteJob job{&fn, nullptr, false, {}};
     std::unique_lock lock(queue_mu_);
     queue_.push_back(&job);
     while (!job.done) {
       if (leader_active_) {
-        queue_cv_.wait(lock);
+        job.cv.wait(lock);
         continue;
       }
       leader_active_ = true;
@@ -222,9 +223,12 @@ class SqliteDatabase final : public Database {
       lock.unlock();
       RunBatch(batch);
       lock.lock();
-      for (auto* j : batch) j->done = true;
       leader_active_ = false;
-      queue_cv_.notify_all();
+      for (auto* j : batch) {
+        j->done = true;
+        if (j != &job) j->cv.notify_one();
+      }
+      if (!queue_.empty()) queue_.front()->cv.notify_one();  // the next leader
     }
     lock.unlock();
     if (job.error) std::rethrow_exception(job.error);
@@ -301,7 +305,6 @@ class SqliteDatabase final : public Database {
 
   std::string path_;
   std::mutex queue_mu_;
-  std::condition_variable queue_cv_;
   std::deque<WriteJob*> queue_;
   bool leader_active_ = false;
   std::mutex mu_;
