@@ -12,5 +12,7 @@ function(embed_files out_cc)
     set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${f})
   endforeach()
   string(APPEND body "  };\n}\n}  // namespace ${E_NAMESPACE}\n")
-  file(CONFIGURE OUTPUT ${out_cc} CONTENT "${body}" @ONLY)
+  # Written verbatim (no @VAR@ substitution) and only touched when the content changes.
+  file(WRITE ${out_cc}.tmp "${body}")
+  configure_file(${out_cc}.tmp ${out_cc} COPYONLY)
 endfunction()

@@ -3,7 +3,9 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <csignal>
+#include <sstream>
 #include <fstream>
 #include <iostream>
 #include <thread>
@@ -18,6 +20,9 @@
 #include "storage/auth_store.h"
 #include "storage/db.h"
 #include "storage/migrate.h"
+#include "process/definition.h"
+#include "process/work_time.h"
+#include "storage/process_store.h"
 #include "storage/records.h"
 
 #ifndef VORONKA_VERSION
@@ -75,6 +80,19 @@ int Serve(const std::string& db_url, const std::string& listen, const std::strin
     std::ofstream(port_file + ".tmp") << server.port() << "\n";
     std::rename((port_file + ".tmp").c_str(), port_file.c_str());
   }
+  // Durable timers: every second, fire what is due (deadlines, checkpoints, stage timers).
+  std::atomic<bool> running{true};
+  std::thread timers([&] {
+    while (running.load()) {
+      try {
+        int fired = storage::FireDueTimers(*db, clock.NowMs(), process::DefaultWorkTime());
+        if (fired > 0) spdlog::debug("fired {} process timer(s)", fired);
+      } catch (const std::exception& e) {
+        spdlog::error("process timers: {}", e.what());
+      }
+      for (int i = 0; i < 10 && running.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
   std::thread signals([&] {
     int sig = 0;
     sigwait(&set, &sig);
@@ -84,6 +102,8 @@ int Serve(const std::string& db_url, const std::string& listen, const std::strin
   signals.detach();
   spdlog::info("Voronka {} listening on http://{}:{}/ (database {})", VORONKA_VERSION, host, server.port(), db_url);
   server.Run();
+  running = false;
+  timers.join();
   spdlog::info("stopped");
   return 0;
 }
@@ -106,6 +126,26 @@ int AddUser(const std::string& db_url, const std::string& email, const std::stri
   tx->Commit();
   std::cout << "created user " << user.value()["id"] << " " << *normalized << " (" << role << ")\n";
   return 0;
+}
+
+// Lints pipeline definitions; prints every problem as file:line:column and exits 1 if any.
+int LintProcess(const std::vector<std::string>& files) {
+  int problems = 0;
+  for (const auto& file : files) {
+    std::ifstream in(file);
+    if (!in) {
+      std::cerr << file << ": cannot read the file\n";
+      ++problems;
+      continue;
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    auto lint = process::LintDefinition(text.str(), file);
+    for (const auto& m : lint) std::cout << m.ToString() << "\n";
+    problems += static_cast<int>(lint.size());
+    if (lint.empty()) std::cout << file << ": ok\n";
+  }
+  return problems == 0 ? 0 : 1;
 }
 
 int CreateToken(const std::string& db_url, const std::string& email, const std::string& name) {
@@ -176,6 +216,12 @@ int main(int argc, char** argv) {
   token_create->add_option("--email", email, "the user the token acts as")->required();
   token_create->add_option("--name", token_name, "what the token is for")->capture_default_str();
 
+  auto* process_cmd = app.add_subcommand("process", "Work with pipeline definitions (YAML)");
+  process_cmd->require_subcommand(1);
+  auto* lint = process_cmd->add_subcommand("lint", "Check pipeline files; print every problem with its line");
+  std::vector<std::string> lint_files;
+  lint->add_option("files", lint_files, "pipeline YAML files")->required();
+
   app.add_subcommand("version", "Print the version");
 
   CLI11_PARSE(app, argc, argv);
@@ -196,6 +242,7 @@ int main(int argc, char** argv) {
     }
     if (*user_add) return AddUser(db_url, email, name, role, password, takes_leads);
     if (*token_create) return CreateToken(db_url, email, token_name);
+    if (*lint) return LintProcess(lint_files);
     std::cout << "voronka " << VORONKA_VERSION << "\n";
     return 0;
   } catch (const std::exception& e) {

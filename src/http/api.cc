@@ -28,6 +28,7 @@ Api::Api(Services& services) : app_(services) {
   RegisterUserRoutes(router_);
   RegisterRecordRoutes(router_);
   RegisterIntakeRoutes(router_);
+  RegisterProcessRoutes(router_);
 }
 
 Response Api::Handle(const Request& req) {

@@ -30,6 +30,7 @@ void RegisterAuthRoutes(Router& router);
 void RegisterUserRoutes(Router& router);
 void RegisterRecordRoutes(Router& router);
 void RegisterIntakeRoutes(Router& router);
+void RegisterProcessRoutes(Router& router);
 
 // The OpenAPI 3 document generated from the route table and the entity specs.
 nlohmann::json BuildOpenApi(const Router& router);

@@ -113,6 +113,12 @@ json StaticSchemas() {
   intake["additionalProperties"] = false;
   intake["description"] = "A lead from a channel. At least one of phone and email; a phone lead needs phone.";
   s["Intake"] = intake;
+  s["Move"] = Object({{"to", str}, {"version", integer}}, {"to"});
+  s["Check"] = Object({{"item", str}, {"checked", {{"type", "boolean"}}}}, {"item"});
+  json fields = {{"type", "object"}, {"description", "process fields; *_at, *date*, *deadline* take ISO 8601 times"}};
+  s["Lost"] = Object({{"reason", str}, {"fields", fields}, {"version", integer}}, {"reason"});
+  s["ProcessFields"] = Object({{"fields", fields}}, {"fields"});
+  s["ExternalEvent"] = Object({{"name", str}}, {"name"});
   s["IntakeResult"] = Object({{"deal", {{"$ref", "#/components/schemas/Deal"}}},
                               {"contact", {{"$ref", "#/components/schemas/Contact"}}},
                               {"contact_created", {{"type", "boolean"}}}});
@@ -140,7 +146,7 @@ json BuildOpenApi(const Router& router) {
     for (const auto& seg : r.segments)
       if (seg.size() > 2 && seg.front() == '{')
         params.push_back({{"name", seg.substr(1, seg.size() - 2)}, {"in", "path"}, {"required", true},
-                          {"schema", {{"type", "integer"}}}});
+                          {"schema", {{"type", seg == "{id}" ? "integer" : "string"}}}});
     for (const auto& q : r.doc.query) params.push_back({{"name", q}, {"in", "query"}, {"schema", {{"type", "string"}}}});
     if (r.method == "POST" && r.doc.success_status == 201)
       params.push_back({{"name", "Idempotency-Key"}, {"in", "header"}, {"schema", {{"type", "string"}}},

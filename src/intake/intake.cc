@@ -5,6 +5,8 @@
 #include "common/text.h"
 #include "domain/entity.h"
 #include "domain/validate.h"
+#include "process/work_time.h"
+#include "storage/process_store.h"
 #include "storage/records.h"
 
 namespace voronka::intake {
@@ -209,6 +211,12 @@ Result<IntakeResult> RunIntake(storage::Tx& tx, const IntakeRequest& req, const 
     auto created_deal = storage::CreateRecord(tx, deals, Values(deals, deal), actor);
     if (!created_deal.ok()) return created_deal.error();
     out.deal = created_deal.value();
+    // The process takes over: first-stage tasks, deadlines and routing by channel.
+    process::Event created{process::Event::Kind::kCreated, "", "", {{"channel", req.channel}}};
+    auto started = storage::RunProcessEvent(tx, out.deal["id"].get<int64_t>(), created, std::nullopt, actor,
+                                            process::DefaultWorkTime());
+    if (!started.ok()) return started.error();
+    out.deal = storage::GetRecord(tx, deals, out.deal["id"].get<int64_t>(), now).value();
 
     json act = {{"type", ActivityType(req.channel)},
                 {"deal_id", out.deal["id"]},

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <ctime>
 #include <memory>
 #include <set>
 #include <string>
@@ -14,6 +15,13 @@
 #include "support/server_process.h"
 
 namespace voronka::testing {
+
+// Seconds since the epoch of an ISO 8601 UTC time "YYYY-MM-DDTHH:MM:SS[.fff]Z".
+inline int64_t ParseIsoForTest(const std::string& s) {
+  std::tm tm{};
+  strptime(s.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+  return static_cast<int64_t>(timegm(&tm));
+}
 
 inline const std::string kPassword = "secret-pass";
 

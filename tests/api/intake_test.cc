@@ -31,7 +31,7 @@ TEST_F(IntakeTest, SiteFormLeadLandsInFirstStageWithContact) {
   EXPECT_EQ(body["contact"]["phones"], json({"+79261112233"}));
   EXPECT_EQ(body["contact"]["emails"], json({"olga@lead.ru"}));
   EXPECT_FALSE(body["contact"]["company_id"].is_null());
-  EXPECT_EQ(body["deal"]["stage"], "incoming");
+  EXPECT_EQ(body["deal"]["stage"], "contact");  // the process routes a non-phone lead to getting the contact
   EXPECT_EQ(body["deal"]["pipeline"], "it_studio");
   EXPECT_EQ(body["deal"]["channel"], "site_form");
   EXPECT_EQ(body["deal"]["description"], "Нужен сайт");

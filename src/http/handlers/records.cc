@@ -4,8 +4,11 @@
 #include "domain/access.h"
 #include "domain/validate.h"
 #include "http/api.h"
+#include "http/handlers/deal_access.h"
 #include "http/handlers/list_query.h"
 #include "http/idempotency.h"
+#include "process/work_time.h"
+#include "storage/process_store.h"
 #include "storage/records.h"
 
 namespace voronka::http {
@@ -53,15 +56,6 @@ void CheckDealLink(storage::Tx& tx, const Context& ctx, const EntitySpec& spec, 
     Fail(Error::Forbidden("you have no access to deal " + std::to_string(id)));
 }
 
-// Loads visibility for an existing record: 404 when missing, 403 when out of scope.
-void RequireAccess(storage::Tx& tx, const Context& ctx, const EntitySpec& spec, int64_t id, bool write) {
-  if (!storage::GetRecord(tx, spec, id, ctx.now).ok())
-    Fail(Error::NotFound("no " + Singular(spec) + " with id " + std::to_string(id)));
-  auto scope = write ? domain::WriteScope(ctx.user()) : domain::ReadScope(ctx.user());
-  if (!storage::IsVisible(tx, spec, id, scope))
-    Fail(Error::Forbidden("you have no access to " + Singular(spec) + " " + std::to_string(id)));
-}
-
 Response List(Context& ctx, const EntitySpec& spec) {
   auto q = ParseListQuery(ctx, spec);
   auto tx = ctx.app.db.Begin(TxMode::kRead);
@@ -100,7 +94,16 @@ Response Patch(Context& ctx, const EntitySpec& spec) {
   ctx.app.db.Write([&](storage::Tx& tx) {
     RequireAccess(tx, ctx, spec, id, true);
     CheckDealLink(tx, ctx, spec, values);
+    json before = spec.name == "tasks" ? Unwrap(storage::GetRecord(tx, spec, id, ctx.now)) : json();
     record = Unwrap(storage::UpdateRecord(tx, spec, id, version, values, {ctx.user().user_id, ctx.now}));
+    // A process task done: the engine hears of it (a checkpoint is met, the next task may follow).
+    if (spec.name == "tasks" && !before["done"].get<bool>() && record["done"].get<bool>() &&
+        record["kind"].is_string() && record["deal_id"].is_number_integer()) {
+      process::Event done{process::Event::Kind::kTaskDone, "", record["kind"].get<std::string>(), json::object()};
+      auto r = storage::RunProcessEvent(tx, record["deal_id"].get<int64_t>(), done, std::nullopt,
+                                        {ctx.user().user_id, ctx.now}, process::DefaultWorkTime());
+      if (!r.ok() && r.error().code == Code::kConflict) Fail(r.error());  // closed cards simply ignore it
+    }
     tx.Commit();
   });
   return Response::Json(200, record);
@@ -127,6 +130,14 @@ Response Audit(Context& ctx, const EntitySpec& spec) {
 }
 
 }  // namespace
+
+void RequireAccess(storage::Tx& tx, const Context& ctx, const EntitySpec& spec, int64_t id, bool write) {
+  if (!storage::GetRecord(tx, spec, id, ctx.now).ok())
+    Fail(Error::NotFound("no " + Singular(spec) + " with id " + std::to_string(id)));
+  auto scope = write ? domain::WriteScope(ctx.user()) : domain::ReadScope(ctx.user());
+  if (!storage::IsVisible(tx, spec, id, scope))
+    Fail(Error::Forbidden("you have no access to " + Singular(spec) + " " + std::to_string(id)));
+}
 
 void RegisterEntityRoutes(Router& r, const EntitySpec& spec, bool with_writes) {
   std::string base = "/api/" + std::string(spec.name);

@@ -1,0 +1,260 @@
+// The process on a card: its definition, moving with exit checks, the checklist, lost
+// reasons with their follow-ups, external events, the timeline, notifications, deviations.
+
+#include "http/api.h"
+#include "http/handlers/deal_access.h"
+#include "process/definition.h"
+#include "process/work_time.h"
+#include "storage/process_store.h"
+#include "storage/records.h"
+
+namespace voronka::http {
+
+namespace {
+using nlohmann::json;
+using storage::TxMode;
+
+const domain::EntitySpec& Deals() { return *domain::FindEntity("deals"); }
+
+json ObjectBody(const Context& ctx) {
+  json body = ctx.JsonBody();
+  if (!body.is_object()) Fail(Error::Invalid("", "request body must be a JSON object"));
+  return body;
+}
+
+std::string RequireString(const json& body, const char* field) {
+  auto it = body.find(field);
+  if (it == body.end() || !it->is_string() || it->get<std::string>().empty())
+    Fail(Error::Invalid(field, std::string("field '") + field + "' is required and must be a non-empty string"));
+  return it->get<std::string>();
+}
+
+std::optional<int64_t> OptionalVersion(const json& body) {
+  if (!body.contains("version")) return std::nullopt;
+  if (!body["version"].is_number_integer() || body["version"].get<int64_t>() < 1)
+    Fail(Error::Invalid("version", "version must be a positive integer"));
+  return body["version"].get<int64_t>();
+}
+
+// Values a lost reason or a process step records: strings, numbers, and times (ISO → ms).
+json ProcessFields(const json& body) {
+  json out = json::object();
+  if (!body.contains("fields")) return out;
+  if (!body["fields"].is_object()) Fail(Error::Invalid("fields", "fields must be an object"));
+  for (auto& [k, v] : body["fields"].items()) {
+    if (k.size() > 64) Fail(Error::Invalid("fields", "field names are at most 64 characters"));
+    if (v.is_string() && (k.size() > 3 && (k.substr(k.size() - 3) == "_at" || k.find("deadline") != std::string::npos ||
+                                           k.find("date") != std::string::npos))) {
+      auto t = ParseIso(v.get<std::string>());
+      if (!t) Fail(Error::Invalid("fields." + k, "fields." + k + " must be an ISO 8601 date-time"));
+      out[k] = *t;
+    } else if (v.is_string() || v.is_number() || v.is_boolean() || v.is_null()) {
+      if (v.is_string() && v.get<std::string>().size() > 2000)
+        Fail(Error::Invalid("fields." + k, "fields." + k + " must be at most 2000 bytes"));
+      out[k] = v;
+    } else {
+      Fail(Error::Invalid("fields." + k, "fields." + k + " must be text, a number or true/false"));
+    }
+  }
+  return out;
+}
+
+// Runs one process event on a deal the caller may change; answers with the deal and what happened.
+Response RunEvent(Context& ctx, const process::Event& event, std::optional<int64_t> version) {
+  int64_t id = ctx.IdParam();
+  json out;
+  ctx.app.db.Write([&](storage::Tx& tx) {
+    RequireAccess(tx, ctx, Deals(), id, true);
+    auto decision = Unwrap(storage::RunProcessEvent(tx, id, event, version, {ctx.user().user_id, ctx.now},
+                                                    process::DefaultWorkTime()));
+    json effects = json::array();
+    for (const auto& e : decision.effects) effects.push_back(process::Describe(e));
+    out = {{"deal", Unwrap(storage::GetRecord(tx, Deals(), id, ctx.now))}, {"effects", effects},
+           {"process", decision.state.ToJson()}};
+    tx.Commit();
+  });
+  return Response::Json(200, out);
+}
+
+Response Move(Context& ctx) {
+  json body = ObjectBody(ctx);
+  process::Event e{process::Event::Kind::kMove, RequireString(body, "to"), "", json::object()};
+  return RunEvent(ctx, e, OptionalVersion(body));
+}
+
+Response CheckItem(Context& ctx) {
+  json body = ObjectBody(ctx);
+  process::Event e{process::Event::Kind::kCheck, "", RequireString(body, "item"), json::object()};
+  if (body.contains("checked")) {
+    if (!body["checked"].is_boolean()) Fail(Error::Invalid("checked", "checked must be true or false"));
+    e.fields["checked"] = body["checked"];
+  }
+  return RunEvent(ctx, e, std::nullopt);
+}
+
+Response Lost(Context& ctx) {
+  json body = ObjectBody(ctx);
+  process::Event e{process::Event::Kind::kLost, "", RequireString(body, "reason"), ProcessFields(body)};
+  return RunEvent(ctx, e, OptionalVersion(body));
+}
+
+Response Fields(Context& ctx) {
+  json body = ObjectBody(ctx);
+  process::Event e{process::Event::Kind::kFieldsChanged, "", "", ProcessFields(body)};
+  if (e.fields.empty()) Fail(Error::Invalid("fields", "send the process fields to record in 'fields'"));
+  return RunEvent(ctx, e, std::nullopt);
+}
+
+Response External(Context& ctx) {
+  json body = ObjectBody(ctx);
+  std::string name = RequireString(body, "name");
+  if (name.size() > 64 || name.find_first_not_of("abcdefghijklmnopqrstuvwxyz_0123456789") != std::string::npos)
+    Fail(Error::Invalid("name", "name must be a lower-case event code such as proposal_opened"));
+  return RunEvent(ctx, {process::Event::Kind::kExternal, "", name, json::object()}, std::nullopt);
+}
+
+Response ProcessOf(Context& ctx) {
+  int64_t id = ctx.IdParam();
+  auto tx = ctx.app.db.Begin(TxMode::kRead);
+  RequireAccess(*tx, ctx, Deals(), id, false);
+  auto p = Unwrap(storage::LoadDealProcess(*tx, id));
+  const auto& def = *process::ShippedDefinition(p.pipeline);
+  json definition = process::DefinitionToJson(def);
+  json stage = nullptr;
+  for (const auto& s : definition["stages"])
+    if (s["code"] == p.state.stage) stage = s;
+  json timers = json::array();
+  for (const auto& [code, at] : p.state.timers) timers.push_back({{"code", code}, {"at", FormatIso(at)}});
+  return Response::Json(200, {{"pipeline", p.pipeline},
+                              {"stage", stage},
+                              {"checked", p.state.checked},
+                              {"fields", p.state.fields},
+                              {"timers", timers},
+                              {"lost_reasons", definition["lost_reasons"]}});
+}
+
+Response Timeline(Context& ctx) {
+  int64_t id = ctx.IdParam();
+  auto tx = ctx.app.db.Begin(TxMode::kRead);
+  RequireAccess(*tx, ctx, Deals(), id, false);
+  json items = json::array();
+  for (const auto& r : tx->Query("SELECT l.at, l.user_id, u.name, l.event, l.effect FROM process_log l LEFT JOIN users u "
+                                 "ON u.id = l.user_id WHERE l.deal_id = ? ORDER BY l.id",
+                                 {id}))
+    items.push_back({{"at", FormatIso(r.Int(0))}, {"kind", "process"}, {"user_name", r.IsNull(2) ? json() : json(r.Text(2))},
+                     {"event", r.Text(3)}, {"text", r.Text(4)}});
+  for (const auto& r : tx->Query("SELECT a.occurred_at, a.type, a.goal, a.outcome, a.next_step, u.name FROM activities a "
+                                 "LEFT JOIN users u ON u.id = a.author_id WHERE a.deal_id = ? AND a.archived = 0",
+                                 {id}))
+    items.push_back({{"at", FormatIso(r.Int(0))}, {"kind", "activity"}, {"type", r.Text(1)},
+                     {"text", r.Text(2)}, {"outcome", r.Text(3)}, {"next_step", r.Text(4)},
+                     {"user_name", r.IsNull(5) ? json() : json(r.Text(5))}});
+  for (const auto& e : storage::AuditTrail(*tx, "deals", id))
+    items.push_back({{"at", e["at"]}, {"kind", "change"}, {"user_name", e["user_name"]}, {"field", e["field"]},
+                     {"old", e["old"]}, {"new", e["new"]}, {"action", e["action"]}});
+  std::stable_sort(items.begin(), items.end(), [](const json& a, const json& b) {
+    return a["at"].get<std::string>() < b["at"].get<std::string>();
+  });
+  return Response::Json(200, {{"items", items}});
+}
+
+Response Pipelines(Context&) {
+  json items = json::array();
+  for (const auto& code : process::ShippedDefinitionCodes()) {
+    const auto* d = process::ShippedDefinition(code);
+    items.push_back({{"code", code}, {"name", {{"ru", d->name.ru}, {"en", d->name.en}}}});
+  }
+  return Response::Json(200, {{"items", items}});
+}
+
+Response Pipeline(Context& ctx) {
+  const auto* d = process::ShippedDefinition(ctx.params["code"]);
+  if (!d) Fail(Error::NotFound("no pipeline '" + ctx.params["code"] + "'"));
+  return Response::Json(200, process::DefinitionToJson(*d));
+}
+
+Response Notifications(Context& ctx) {
+  bool unread = ctx.req.Query("unread").value_or("") == "true";
+  auto tx = ctx.app.db.Begin(TxMode::kRead);
+  json items = json::array();
+  for (const auto& r : tx->Query(std::string("SELECT id, deal_id, kind, message_ru, message_en, created_at, read_at FROM "
+                                             "notifications WHERE user_id = ?") +
+                                     (unread ? " AND read_at IS NULL" : "") + " ORDER BY id DESC LIMIT 100",
+                                 {ctx.user().user_id}))
+    items.push_back({{"id", r.Int(0)}, {"deal_id", r.IsNull(1) ? json() : json(r.Int(1))}, {"kind", r.Text(2)},
+                     {"message", {{"ru", r.Text(3)}, {"en", r.Text(4)}}}, {"created_at", FormatIso(r.Int(5))},
+                     {"read", !r.IsNull(6)}});
+  auto count = tx->Query("SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL", {ctx.user().user_id});
+  return Response::Json(200, {{"items", items}, {"unread", count[0].Int(0)}});
+}
+
+Response ReadNotification(Context& ctx) {
+  int64_t id = ctx.IdParam();
+  int64_t n = 0;
+  ctx.app.db.Write([&](storage::Tx& tx) {
+    n = tx.Exec("UPDATE notifications SET read_at = ? WHERE id = ? AND user_id = ? AND read_at IS NULL",
+                {ctx.now, id, ctx.user().user_id});
+    tx.Commit();
+  });
+  return Response::Json(200, {{"ok", true}, {"changed", n}});
+}
+
+Response Deviations(Context& ctx) {
+  auto scope = domain::ReadScope(ctx.user());
+  auto tx = ctx.app.db.Begin(TxMode::kRead);
+  std::string where;
+  if (scope) {
+    std::string ids;
+    for (auto u : *scope) ids += (ids.empty() ? "" : ",") + std::to_string(u);
+    where = " WHERE d.user_id IN (" + (ids.empty() ? std::string("0") : ids) + ")";
+  }
+  json items = json::array();
+  for (const auto& r : tx->Query("SELECT d.id, d.deal_id, d.code, d.user_id, u.name, d.message_ru, d.message_en, "
+                                 "d.created_at FROM deviations d LEFT JOIN users u ON u.id = d.user_id" + where +
+                                 " ORDER BY d.id DESC LIMIT 200"))
+    items.push_back({{"id", r.Int(0)}, {"deal_id", r.Int(1)}, {"code", r.Text(2)},
+                     {"user_id", r.IsNull(3) ? json() : json(r.Int(3))}, {"user_name", r.IsNull(4) ? json() : json(r.Text(4))},
+                     {"message", {{"ru", r.Text(5)}, {"en", r.Text(6)}}}, {"created_at", FormatIso(r.Int(7))}});
+  return Response::Json(200, {{"items", items}});
+}
+
+}  // namespace
+
+void RegisterProcessRoutes(Router& r) {
+  r.Add("GET", "/api/pipelines", Auth::kRequired, {.summary = "Pipelines (process definitions)", .tag = "process"},
+        Pipelines);
+  r.Add("GET", "/api/pipelines/{code}", Auth::kRequired,
+        {.summary = "A pipeline: stages with goals, scripts, checklists; lost reasons", .tag = "process"}, Pipeline);
+  r.Add("GET", "/api/deals/{id}/process", Auth::kRequired,
+        {.summary = "The card's stage, script, checklist state and pending deadlines", .tag = "process"}, ProcessOf);
+  r.Add("POST", "/api/deals/{id}/move", Auth::kRequired,
+        {.summary = "Move the card to a stage; exit checks enforced (422 lists what is missing)", .tag = "process",
+         .request_schema = "Move"},
+        Move);
+  r.Add("POST", "/api/deals/{id}/check", Auth::kRequired,
+        {.summary = "Tick (or untick) a checklist item of the current stage", .tag = "process", .request_schema = "Check"},
+        CheckItem);
+  r.Add("POST", "/api/deals/{id}/lost", Auth::kRequired,
+        {.summary = "Record a lost reason; its follow-up runs (task, return to a stage, or close)", .tag = "process",
+         .request_schema = "Lost"},
+        Lost);
+  r.Add("POST", "/api/deals/{id}/fields", Auth::kRequired,
+        {.summary = "Record process fields (proposal date, decision maker, …)", .tag = "process",
+         .request_schema = "ProcessFields"},
+        Fields);
+  r.Add("POST", "/api/deals/{id}/events", Auth::kRequired,
+        {.summary = "An external event on the card (proposal_opened, form_received, call_logged, …)",
+         .tag = "process", .request_schema = "ExternalEvent"},
+        External);
+  r.Add("GET", "/api/deals/{id}/timeline", Auth::kRequired,
+        {.summary = "The card's timeline: process steps, activities and changes", .tag = "process"}, Timeline);
+  r.Add("GET", "/api/notifications", Auth::kRequired,
+        {.summary = "My notifications (newest first) and the unread count", .tag = "process", .query = {"unread"}},
+        Notifications);
+  r.Add("POST", "/api/notifications/{id}/read", Auth::kRequired,
+        {.summary = "Mark a notification read", .tag = "process"}, ReadNotification);
+  r.Add("GET", "/api/deviations", Auth::kRequired,
+        {.summary = "Deviations from the process (missed deadlines) in my scope", .tag = "process"}, Deviations);
+}
+
+}  // namespace voronka::http

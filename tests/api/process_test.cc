@@ -1,0 +1,161 @@
+// The process over HTTP: intake starts the reference pipeline, moves obey exit checks,
+// lost reasons run their follow-ups, notifications and the timeline record it all.
+
+#include "fixture.h"
+
+namespace voronka::testing {
+namespace {
+
+using nlohmann::json;
+
+class ProcessTest : public ApiTest {
+ protected:
+  json Intake(HttpClient& c, const std::string& channel, const std::string& who) {
+    json lead = {{"channel", channel}, {"name", who}, {"phone", "+7916" + std::to_string(1000000 + counter_++)}};
+    auto r = c.Post("/api/intake", lead);
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.json()["deal"];
+  }
+  std::string Url(const json& deal, const std::string& tail = "") {
+    return "/api/deals/" + std::to_string(deal["id"].get<int64_t>()) + tail;
+  }
+  static std::vector<std::string> TaskKinds(HttpClient& c, const json& deal) {
+    std::vector<std::string> kinds;
+    json tasks = c.Get("/api/tasks?deal_id=" + std::to_string(deal["id"].get<int64_t>()) + "&sort=due_at").json();
+    for (auto& t : tasks["items"]) kinds.push_back(t["kind"].is_null() ? "" : t["kind"].get<std::string>());
+    std::sort(kinds.begin(), kinds.end());
+    return kinds;
+  }
+  int counter_ = 0;
+};
+
+TEST_F(ProcessTest, SiteLeadGetsContactTaskAndPhoneLeadGoesToScreening) {
+  auto m1 = As("m1@test.ru");
+  json site = Intake(*m1, "site_form", "Сайт Сайтов");
+  EXPECT_EQ(site["stage"], "contact");
+  EXPECT_EQ(TaskKinds(*m1, site), (std::vector<std::string>{"get_contact", "take_lead"}));
+  json tasks = m1->Get("/api/tasks?deal_id=" + std::to_string(site["id"].get<int64_t>()) + "&kind=get_contact").json();
+  ASSERT_EQ(tasks["items"].size(), 1u);
+  auto created = ParseIsoForTest(site["created_at"].get<std::string>());
+  auto due = ParseIsoForTest(tasks["items"][0]["due_at"].get<std::string>());
+  EXPECT_EQ(due - created, 30 * 60);  // 30 minutes from receipt
+  EXPECT_EQ(tasks["items"][0]["assignee_id"], kM1);
+
+  json call = Intake(*m1, "phone", "Звонков");
+  EXPECT_EQ(call["stage"], "screening");
+  EXPECT_EQ(TaskKinds(*m1, call), (std::vector<std::string>{"screening_call", "take_lead"}));
+}
+
+TEST_F(ProcessTest, ExitChecksRefuseWithTheMissingItemsThenAllowTheMove) {
+  auto m1 = As("m1@test.ru");
+  json deal = Intake(*m1, "email", "Почтов");
+  auto refused = m1->Post(Url(deal, "/move"), {{"to", "screening"}});
+  ASSERT_EQ(refused.status, 422) << refused.body;
+  json missing = refused.json()["missing"];
+  ASSERT_EQ(missing.size(), 3u);
+  EXPECT_EQ(missing[0]["code"], "phone");
+  EXPECT_EQ(missing[0]["ru"], "Телефон получен");
+  EXPECT_EQ(m1->Get(Url(deal)).json()["stage"], "contact");  // nothing moved
+
+  for (const char* item : {"phone", "time_zone", "call_time"})
+    ASSERT_EQ(m1->Post(Url(deal, "/check"), {{"item", item}}).status, 200);
+  auto process = m1->Get(Url(deal, "/process")).json();
+  EXPECT_EQ(process["stage"]["code"], "contact");
+  EXPECT_EQ(process["checked"].size(), 3u);
+  EXPECT_FALSE(process["stage"]["script"].empty());
+
+  auto moved = m1->Post(Url(deal, "/move"), {{"to", "screening"}});
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  EXPECT_EQ(moved.json()["deal"]["stage"], "screening");
+  auto bad = m1->Post(Url(deal, "/move"), {{"to", "won"}});
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_NE(bad.json()["error"]["message"].get<std::string>().find("allowed: scoring"), std::string::npos);
+}
+
+TEST_F(ProcessTest, StaleVersionOnMoveIsAConflict) {
+  auto m1 = As("m1@test.ru");
+  json deal = Intake(*m1, "phone", "Версионов");
+  auto r = m1->Post(Url(deal, "/move"), {{"to", "scoring"}, {"version", 1}});
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(r.json()["current"]["stage"], "screening");
+}
+
+TEST_F(ProcessTest, PostponedLeadClosesWithAFollowUpTaskOnTheDate) {
+  auto m1 = As("m1@test.ru");
+  json deal = Intake(*m1, "phone", "Отложенов");
+  auto refused = m1->Post(Url(deal, "/lost"), {{"reason", "postponed"}});
+  EXPECT_EQ(refused.status, 422);
+  EXPECT_EQ(refused.json()["missing"][0]["code"], "follow_up_at");
+  auto lost = m1->Post(Url(deal, "/lost"), {{"reason", "postponed"}, {"fields", {{"follow_up_at", "2027-03-01T10:00:00+03:00"}}}});
+  ASSERT_EQ(lost.status, 200) << lost.body;
+  EXPECT_EQ(lost.json()["deal"]["status"], "lost");
+  EXPECT_EQ(lost.json()["deal"]["lost_reason"], "postponed");
+  json tasks = m1->Get("/api/tasks?deal_id=" + std::to_string(deal["id"].get<int64_t>()) + "&kind=follow_up_postponed").json();
+  ASSERT_EQ(tasks["items"].size(), 1u);
+  EXPECT_EQ(tasks["items"][0]["due_at"], "2027-03-01T07:00:00Z");
+  EXPECT_EQ(m1->Post(Url(deal, "/lost"), {{"reason", "nonsense"}}).status, 400);
+}
+
+TEST_F(ProcessTest, WaitingForADecisionMakerGoesBackToTheDeepInterview) {
+  auto m1 = As("m1@test.ru");
+  json deal = Intake(*m1, "phone", "Решалов");
+  auto r = m1->Post(Url(deal, "/lost"), {{"reason", "waiting_decision"}, {"fields", {{"decision_maker", "Финдиректор"}}}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["deal"]["stage"], "deep_interview");
+  EXPECT_EQ(r.json()["deal"]["status"], "open");
+}
+
+TEST_F(ProcessTest, ProposalOpenedCreatesACallTaskAndTheTimelineShowsIt) {
+  auto m1 = As("m1@test.ru");
+  json deal = Intake(*m1, "phone", "Открывалов");
+  ASSERT_EQ(m1->Post(Url(deal, "/events"), {{"name", "proposal_opened"}}).status, 200);
+  auto kinds = TaskKinds(*m1, deal);
+  EXPECT_NE(std::find(kinds.begin(), kinds.end(), "call_after_open"), kinds.end());
+  json timeline = m1->Get(Url(deal, "/timeline")).json();
+  bool has_stage = false, has_task = false;
+  for (auto& e : timeline["items"]) {
+    if (e["kind"] != "process") continue;
+    has_stage = has_stage || e["text"] == "stage incoming -> screening";
+    has_task = has_task || e["text"].get<std::string>().rfind("task call_after_open", 0) == 0;
+  }
+  EXPECT_TRUE(has_stage);
+  EXPECT_TRUE(has_task);
+  EXPECT_EQ(m1->Post(Url(deal, "/events"), {{"name", "Bad Name"}}).status, 400);
+}
+
+TEST_F(ProcessTest, CompletingACheckpointTaskCancelsItsDeadline) {
+  auto m1 = As("m1@test.ru");
+  json deal = Intake(*m1, "site_form", "Быстров");
+  auto before = m1->Get(Url(deal, "/process")).json();
+  bool armed = false;
+  for (auto& t : before["timers"]) armed = armed || t["code"] == "task:take_lead";
+  ASSERT_TRUE(armed);
+  json tasks = m1->Get("/api/tasks?deal_id=" + std::to_string(deal["id"].get<int64_t>()) + "&kind=take_lead").json();
+  json task = tasks["items"][0];
+  ASSERT_EQ(m1->Patch("/api/tasks/" + std::to_string(task["id"].get<int64_t>()),
+                      {{"version", task["version"]}, {"done", true}}).status, 200);
+  auto after = m1->Get(Url(deal, "/process")).json();
+  for (auto& t : after["timers"]) EXPECT_NE(t["code"], "task:take_lead");
+}
+
+TEST_F(ProcessTest, OtherManagersCannotDriveSomeoneElsesCard) {
+  auto m1 = As("m1@test.ru");
+  json deal = Intake(*m1, "phone", "Чужов");
+  auto m3 = As("m3@test.ru");
+  EXPECT_EQ(m3->Post(Url(deal, "/move"), {{"to", "scoring"}}).status, 403);
+  EXPECT_EQ(m3->Get(Url(deal, "/process")).status, 403);
+  EXPECT_EQ(As("owner@test.ru")->Post(Url(deal, "/check"), {{"item", "x"}}).status, 403);
+}
+
+TEST_F(ProcessTest, PipelinesAreServed) {
+  auto m1 = As("m1@test.ru");
+  json list = m1->Get("/api/pipelines").json();
+  ASSERT_EQ(list["items"].size(), 2u);
+  json it = m1->Get("/api/pipelines/it_studio").json();
+  EXPECT_EQ(it["stages"].size(), 11u);
+  EXPECT_EQ(it["stages"][8]["name"]["ru"], "Дожим");
+  EXPECT_EQ(m1->Get("/api/pipelines/nope").status, 404);
+}
+
+}  // namespace
+}  // namespace voronka::testing
