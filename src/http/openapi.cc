@@ -118,6 +118,10 @@ json StaticSchemas() {
   json fields = {{"type", "object"}, {"description", "process fields; *_at, *date*, *deadline* take ISO 8601 times"}};
   s["Lost"] = Object({{"reason", str}, {"fields", fields}, {"version", integer}}, {"reason"});
   s["ProcessFields"] = Object({{"fields", fields}}, {"fields"});
+  s["Scoring"] = Object({{"knockouts", {{"type", "object"}, {"description", "knock-out code → true when failed"}}},
+                         {"values", {{"type", "object"}, {"description", "parameter code → -1, 0 or 1; all required"}}},
+                         {"version", integer}},
+                        {"values"});
   s["ExternalEvent"] = Object({{"name", str}}, {"name"});
   s["IntakeResult"] = Object({{"deal", {{"$ref", "#/components/schemas/Deal"}}},
                               {"contact", {{"$ref", "#/components/schemas/Contact"}}},

@@ -147,6 +147,56 @@ TEST_F(ProcessTest, OtherManagersCannotDriveSomeoneElsesCard) {
   EXPECT_EQ(As("owner@test.ru")->Post(Url(deal, "/check"), {{"item", "x"}}).status, 403);
 }
 
+// Values for every parameter of the shipped model, all set to `v`.
+json AllValues(HttpClient& c, int v) {
+  json model = c.Get("/api/scoring/model").json();
+  json values = json::object();
+  for (auto& b : model["blocks"])
+    for (auto& p : b["parameters"]) values[p["code"].get<std::string>()] = v;
+  return values;
+}
+
+TEST_F(ProcessTest, ScoringRoutesBySegment) {
+  auto m1 = As("m1@test.ru");
+  json model = m1->Get("/api/scoring/model").json();
+  ASSERT_EQ(model["blocks"].size(), 3u);
+  // Segment A: working group asked of the head, interview preparation.
+  json a = Intake(*m1, "phone", "Випов");
+  auto scored = m1->Post(Url(a, "/score"), {{"values", AllValues(*m1, 1)}});
+  ASSERT_EQ(scored.status, 200) << scored.body;
+  EXPECT_EQ(scored.json()["scoring"]["total"], 15);
+  EXPECT_EQ(scored.json()["deal"]["segment"], "A");
+  EXPECT_EQ(scored.json()["deal"]["score"], 15);
+  EXPECT_EQ(scored.json()["deal"]["stage"], "interview_prep");
+  auto head = As("head@test.ru");
+  json notes = head->Get("/api/notifications?unread=true").json();
+  bool asked = false;
+  for (auto& n : notes["items"]) asked = asked || n["kind"] == "working_group";
+  EXPECT_TRUE(asked);
+  // Segment C: closed as lost with the rejection e-mail queued.
+  json c = Intake(*m1, "phone", "Отказов");
+  auto rejected = m1->Post(Url(c, "/score"), {{"values", AllValues(*m1, -1)}});
+  ASSERT_EQ(rejected.status, 200);
+  EXPECT_EQ(rejected.json()["deal"]["status"], "lost");
+  EXPECT_EQ(rejected.json()["deal"]["lost_reason"], "segment_c");
+  // Rescoring is recorded in the history.
+  json b = Intake(*m1, "phone", "Середнячков");
+  ASSERT_EQ(m1->Post(Url(b, "/score"), {{"values", AllValues(*m1, 0)}}).status, 200);
+  json values = AllValues(*m1, 0);
+  values[values.begin().key()] = 1;
+  ASSERT_EQ(m1->Post(Url(b, "/score"), {{"values", values}}).status, 200);
+  json audit = m1->Get(Url(b, "/audit")).json();
+  int score_changes = 0;
+  for (auto& e : audit["items"]) score_changes += e["field"] == "score";
+  EXPECT_EQ(score_changes, 2);
+  // Bad input names the parameter.
+  json bad = AllValues(*m1, 0);
+  bad[bad.begin().key()] = 2;
+  auto r = m1->Post(Url(b, "/score"), {{"values", bad}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.json()["error"]["field"], "values." + bad.begin().key());
+}
+
 TEST_F(ProcessTest, PipelinesAreServed) {
   auto m1 = As("m1@test.ru");
   json list = m1->Get("/api/pipelines").json();

@@ -5,6 +5,8 @@
 #include "http/handlers/deal_access.h"
 #include "process/definition.h"
 #include "process/work_time.h"
+#include "scoring/model.h"
+#include "scoring/score.h"
 #include "storage/process_store.h"
 #include "storage/records.h"
 
@@ -112,6 +114,27 @@ Response External(Context& ctx) {
     Fail(Error::Invalid("name", "name must be a lower-case event code such as proposal_opened"));
   return RunEvent(ctx, {process::Event::Kind::kExternal, "", name, json::object()}, std::nullopt);
 }
+
+// Scoring: knock-outs and 3×5 parameters → total and segment; the process routes by it.
+Response ScoreDeal(Context& ctx) {
+  json body = ObjectBody(ctx);
+  std::optional<int64_t> version = OptionalVersion(body);
+  body.erase("version");
+  const auto& model = scoring::DefaultModel();
+  auto input = Unwrap(scoring::ParseScoringInput(model, body));
+  auto result = scoring::Score(model, input);
+  json fields = {{"score", result.total},
+                 {"segment", result.disqualified ? json(nullptr) : json(result.segment)},
+                 {"disqualified", result.disqualified},
+                 {"failed_knockouts", result.failed_knockouts},
+                 {"score_blocks", result.block_totals}};
+  Response res = RunEvent(ctx, {process::Event::Kind::kScored, "", "", fields}, version);
+  json out = json::parse(res.body);
+  out["scoring"] = scoring::ScoringResultToJson(result);
+  return Response::Json(200, out);
+}
+
+Response ScoringModel(Context&) { return Response::Json(200, scoring::ModelToJson(scoring::DefaultModel())); }
 
 Response ProcessOf(Context& ctx) {
   int64_t id = ctx.IdParam();
@@ -231,6 +254,13 @@ void RegisterProcessRoutes(Router& r) {
         {.summary = "Move the card to a stage; exit checks enforced (422 lists what is missing)", .tag = "process",
          .request_schema = "Move"},
         Move);
+  r.Add("GET", "/api/scoring/model", Auth::kRequired,
+        {.summary = "The scoring model: knock-outs, 3 blocks × 5 parameters (−1/0/+1), segments", .tag = "process"},
+        ScoringModel);
+  r.Add("POST", "/api/deals/{id}/score", Auth::kRequired,
+        {.summary = "Score the lead; the segment routes it (C: rejection, B: next meeting, A: working group)",
+         .tag = "process", .request_schema = "Scoring"},
+        ScoreDeal);
   r.Add("POST", "/api/deals/{id}/check", Auth::kRequired,
         {.summary = "Tick (or untick) a checklist item of the current stage", .tag = "process", .request_schema = "Check"},
         CheckItem);
