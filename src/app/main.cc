@@ -21,6 +21,8 @@
 #include "storage/db.h"
 #include "storage/migrate.h"
 #include "process/definition.h"
+#include "process/diff.h"
+#include "storage/definitions_store.h"
 #include "process/work_time.h"
 #include "storage/process_store.h"
 #include "storage/records.h"
@@ -148,6 +150,58 @@ int LintProcess(const std::vector<std::string>& files) {
   return problems == 0 ? 0 : 1;
 }
 
+std::optional<std::string> ReadText(const std::string& file) {
+  std::ifstream in(file);
+  if (!in) return std::nullopt;
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+int DiffProcess(const std::string& a_file, const std::string& b_file) {
+  auto a_text = ReadText(a_file), b_text = ReadText(b_file);
+  if (!a_text || !b_text) throw std::runtime_error("cannot read " + (!a_text ? a_file : b_file));
+  auto a = process::LoadDefinition(*a_text, a_file);
+  if (!a.ok()) throw std::runtime_error(a.error().message);
+  auto b = process::LoadDefinition(*b_text, b_file);
+  if (!b.ok()) throw std::runtime_error(b.error().message);
+  auto changes = process::DiffDefinitions(a.value(), b.value());
+  for (const auto& line : changes) std::cout << line << "\n";
+  if (changes.empty()) std::cout << "no changes\n";
+  return 0;
+}
+
+int ImportProcess(const std::string& db_url, const std::string& file) {
+  auto text = ReadText(file);
+  if (!text) throw std::runtime_error("cannot read " + file);
+  auto lint = process::LintDefinition(*text, file);
+  if (!lint.empty()) throw std::runtime_error(JoinLint(lint));
+  auto db = OpenAndMigrate(db_url, true, 2);
+  SystemClock clock;
+  auto tx = db->Begin(storage::TxMode::kWrite);
+  auto published = storage::PublishDefinition(*tx, *text, std::nullopt, clock.NowMs());
+  if (!published.ok()) throw std::runtime_error(published.error().message);
+  tx->Commit();
+  std::cout << "published " << published.value().code << " version " << published.value().version
+            << "; running cards keep their version until 'voronka process migrate'\n";
+  return 0;
+}
+
+int MigrateProcess(const std::string& db_url, const std::string& code, int to_version) {
+  auto db = OpenAndMigrate(db_url, true, 2);
+  SystemClock clock;
+  auto tx = db->Begin(storage::TxMode::kWrite);
+  auto report = storage::MigrateCards(*tx, code, to_version, std::nullopt, clock.NowMs());
+  if (!report.ok()) throw std::runtime_error(report.error().message);
+  tx->Commit();
+  std::cout << "migrated " << report.value().migrated << " running card(s) of " << code << " to version " << to_version
+            << "\n";
+  for (const auto& u : report.value().unmapped)
+    std::cout << "not migrated: deal " << u["deal_id"] << " is on stage " << u["stage"]
+              << ", which version " << to_version << " does not have\n";
+  return report.value().unmapped.empty() ? 0 : 2;
+}
+
 int CreateToken(const std::string& db_url, const std::string& email, const std::string& name) {
   auto db = OpenAndMigrate(db_url, false, 2);
   SystemClock clock;
@@ -222,6 +276,21 @@ int main(int argc, char** argv) {
   std::vector<std::string> lint_files;
   lint->add_option("files", lint_files, "pipeline YAML files")->required();
 
+  auto* diff = process_cmd->add_subcommand("diff", "Show what changed between two pipeline files");
+  std::string diff_a, diff_b;
+  diff->add_option("before", diff_a, "the older YAML")->required();
+  diff->add_option("after", diff_b, "the newer YAML")->required();
+  auto* import = process_cmd->add_subcommand("import", "Publish a pipeline file as its next version");
+  std::string import_file;
+  import->add_option("--db", db_url, "SQLite file (or sqlite:PATH)")->capture_default_str();
+  import->add_option("file", import_file, "pipeline YAML")->required();
+  auto* pmigrate = process_cmd->add_subcommand("migrate", "Move running cards of a pipeline to a version");
+  std::string pipeline_code;
+  int to_version = 0;
+  pmigrate->add_option("--db", db_url, "SQLite file (or sqlite:PATH)")->capture_default_str();
+  pmigrate->add_option("--pipeline", pipeline_code, "pipeline code, e.g. it_studio")->required();
+  pmigrate->add_option("--to-version", to_version, "target version")->required();
+
   app.add_subcommand("version", "Print the version");
 
   CLI11_PARSE(app, argc, argv);
@@ -243,6 +312,9 @@ int main(int argc, char** argv) {
     if (*user_add) return AddUser(db_url, email, name, role, password, takes_leads);
     if (*token_create) return CreateToken(db_url, email, token_name);
     if (*lint) return LintProcess(lint_files);
+    if (*diff) return DiffProcess(diff_a, diff_b);
+    if (*import) return ImportProcess(db_url, import_file);
+    if (*pmigrate) return MigrateProcess(db_url, pipeline_code, to_version);
     std::cout << "voronka " << VORONKA_VERSION << "\n";
     return 0;
   } catch (const std::exception& e) {

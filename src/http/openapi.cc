@@ -122,6 +122,8 @@ json StaticSchemas() {
                          {"values", {{"type", "object"}, {"description", "parameter code → -1, 0 or 1; all required"}}},
                          {"version", integer}},
                         {"values"});
+  s["PipelinePublish"] = Object({{"yaml", str}}, {"yaml"});
+  s["PipelineMigrate"] = Object({{"to_version", integer}}, {"to_version"});
   s["ExternalEvent"] = Object({{"name", str}}, {"name"});
   s["IntakeResult"] = Object({{"deal", {{"$ref", "#/components/schemas/Deal"}}},
                               {"contact", {{"$ref", "#/components/schemas/Contact"}}},

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "storage/definitions_store.h"
+
 namespace voronka::storage {
 
 std::vector<std::pair<std::string_view, std::string_view>> EmbeddedMigrations();
@@ -55,6 +57,12 @@ Result<int> Migrate(Database& db, TimeMs now) {
              {int64_t(v), std::string(name), now});
     tx->Commit();
     ++applied;
+  }
+  // The shipped pipelines are the first version of their definitions.
+  if (latest >= 3) {
+    auto tx = db.Begin(TxMode::kWrite);
+    EnsureShippedDefinitions(*tx, now);
+    tx->Commit();
   }
   return applied;
 }

@@ -4,6 +4,7 @@
 
 #include "domain/entity.h"
 #include "domain/validate.h"
+#include "storage/definitions_store.h"
 
 namespace voronka::storage {
 
@@ -75,10 +76,14 @@ Result<DealProcess> LoadDealProcess(Tx& tx, int64_t deal_id) {
   p.version = d["version"].get<int64_t>();
   p.pipeline = d["pipeline"].get<std::string>();
   if (!d["responsible_id"].is_null()) p.responsible_id = d["responsible_id"].get<int64_t>();
-  if (!process::ShippedDefinition(p.pipeline))
+  auto rows = tx.Query("SELECT process_state, process_version FROM deals WHERE id = ?", {deal_id});
+  std::optional<int> pinned;
+  if (!rows.empty() && !rows[0].IsNull(1)) pinned = static_cast<int>(rows[0].Int(1));
+  p.definition = GetDefinition(tx, p.pipeline, pinned);
+  if (!p.definition)
     return Error::Unprocessable("pipeline", "deal " + std::to_string(deal_id) + " is in pipeline '" + p.pipeline +
                                                 "', which has no process definition");
-  auto rows = tx.Query("SELECT process_state FROM deals WHERE id = ?", {deal_id});
+  p.process_version = pinned.value_or(LatestDefinitionVersion(tx, p.pipeline).value_or(1));
   if (!rows.empty() && !rows[0].IsNull(0)) p.state = process::CardState::FromJson(json::parse(rows[0].Text(0), nullptr, false));
   if (p.state.stage.empty()) {
     p.state.stage = d["stage"].get<std::string>();
@@ -105,7 +110,7 @@ Result<Decision> RunProcessEvent(Tx& tx, int64_t deal_id, const process::Event& 
     err.extra = {{"current", GetRecord(tx, Deals(), deal_id, actor.now).value()}};
     return err;
   }
-  const process::Definition& def = *process::ShippedDefinition(p.pipeline);
+  const process::Definition& def = *p.definition;
   auto decided = process::Decide(def, p.state, event, actor.now, work_time);
   if (!decided.ok()) return decided.error();
   const Decision& decision = decided.value();
@@ -130,7 +135,8 @@ Result<Decision> RunProcessEvent(Tx& tx, int64_t deal_id, const process::Event& 
   }
   auto updated = UpdateRecord(tx, Deals(), deal_id, p.version, values, actor);
   if (!updated.ok()) return updated.error();
-  tx.Exec("UPDATE deals SET process_state = ? WHERE id = ?", {s.ToJson().dump(), deal_id});
+  tx.Exec("UPDATE deals SET process_state = ?, process_version = ? WHERE id = ?",
+          {s.ToJson().dump(), int64_t(p.process_version), deal_id});
 
   for (const auto& e : decision.effects) {
     tx.Exec("INSERT INTO process_log (deal_id, at, user_id, event, effect) VALUES (?, ?, ?, ?, ?)",

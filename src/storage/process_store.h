@@ -3,6 +3,7 @@
 // new state and every effect (tasks, timers, notifications, deviations, outbox, log) in
 // the caller's transaction. Executing the outbox (e-mail) happens after commit, elsewhere.
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +21,8 @@ struct DealProcess {
   int64_t deal_id = 0;
   int64_t version = 0;
   std::string pipeline;
+  int process_version = 0;                     // the definition version the card runs under
+  std::shared_ptr<const process::Definition> definition;
   std::optional<int64_t> responsible_id;
   process::CardState state;
 };

@@ -209,3 +209,59 @@ TEST_F(ProcessTest, PipelinesAreServed) {
 
 }  // namespace
 }  // namespace voronka::testing
+
+namespace voronka::testing {
+namespace {
+
+using nlohmann::json;
+
+class VersionsTest : public ApiTest {};
+
+TEST_F(VersionsTest, EditedPipelineIsANewVersionAndRunningCardsKeepTheirsUntilMigrated) {
+  auto head = As("head@test.ru");
+  auto m1 = As("m1@test.ru");
+  auto v1 = head->Get("/api/pipelines/it_studio").json();
+  ASSERT_EQ(v1["version"], 1);
+  std::string yaml = v1["yaml"];
+  auto old_card = m1->Post("/api/intake", {{"channel", "phone"}, {"name", "Старый"}, {"phone", "+79161110000"}}).json()["deal"];
+
+  // The head shortens the proposal deadline: 2 business days → 1.
+  std::string edited = yaml;
+  auto pos = edited.find("code: prepare_proposal");
+  ASSERT_NE(pos, std::string::npos);
+  pos = edited.find("due: 2 business days", pos);
+  edited.replace(pos, std::string("due: 2 business days").size(), "due: 1 business days");
+  EXPECT_EQ(m1->Post("/api/pipelines", {{"yaml", edited}}).status, 403);
+  auto published = head->Post("/api/pipelines", {{"yaml", edited}});
+  ASSERT_EQ(published.status, 201) << published.body;
+  EXPECT_EQ(published.json()["version"], 2);
+
+  auto diff = head->Get("/api/pipelines/it_studio/diff").json();
+  ASSERT_EQ(diff["changes"].size(), 1u);
+  EXPECT_NE(diff["changes"][0].get<std::string>().find("task prepare_proposal due 1 business days"), std::string::npos);
+
+  auto new_card = m1->Post("/api/intake", {{"channel", "phone"}, {"name", "Новый"}, {"phone", "+79161110001"}}).json()["deal"];
+  auto url = [](const json& d) { return "/api/deals/" + std::to_string(d["id"].get<int64_t>()) + "/process"; };
+  EXPECT_EQ(m1->Get(url(old_card)).json()["pipeline_version"], 1);
+  EXPECT_EQ(m1->Get(url(new_card)).json()["pipeline_version"], 2);
+
+  auto migrated = head->Post("/api/pipelines/it_studio/migrate", {{"to_version", 2}});
+  ASSERT_EQ(migrated.status, 200) << migrated.body;
+  EXPECT_GE(migrated.json()["migrated"].get<int>(), 1);
+  EXPECT_EQ(m1->Get(url(old_card)).json()["pipeline_version"], 2);
+  EXPECT_EQ(head->Get("/api/pipelines/it_studio/versions").json()["items"].size(), 2u);
+}
+
+TEST_F(VersionsTest, BrokenYamlIsRefusedWithEveryProblemAndItsLine) {
+  auto head = As("head@test.ru");
+  auto r = head->Post("/api/pipelines", {{"yaml", "code: x\nname: {ru: X, en: X}\nstages:\n  - code: a\n    nme: A\n"}});
+  ASSERT_EQ(r.status, 400);
+  json problems = r.json()["problems"];
+  ASSERT_EQ(problems.size(), 2u) << r.body;
+  EXPECT_EQ(problems[0]["line"], 5);
+  EXPECT_NE(problems[0]["message"].get<std::string>().find("unknown key 'nme'"), std::string::npos);
+  EXPECT_EQ(head->Get("/api/pipelines/x").status, 404);
+}
+
+}  // namespace
+}  // namespace voronka::testing

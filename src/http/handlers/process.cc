@@ -1,9 +1,13 @@
 // The process on a card: its definition, moving with exit checks, the checklist, lost
 // reasons with their follow-ups, external events, the timeline, notifications, deviations.
 
+#include <set>
+
 #include "http/api.h"
 #include "http/handlers/deal_access.h"
 #include "process/definition.h"
+#include "process/diff.h"
+#include "storage/definitions_store.h"
 #include "process/work_time.h"
 #include "scoring/model.h"
 #include "scoring/score.h"
@@ -141,14 +145,14 @@ Response ProcessOf(Context& ctx) {
   auto tx = ctx.app.db.Begin(TxMode::kRead);
   RequireAccess(*tx, ctx, Deals(), id, false);
   auto p = Unwrap(storage::LoadDealProcess(*tx, id));
-  const auto& def = *process::ShippedDefinition(p.pipeline);
-  json definition = process::DefinitionToJson(def);
+  json definition = process::DefinitionToJson(*p.definition);
   json stage = nullptr;
   for (const auto& s : definition["stages"])
     if (s["code"] == p.state.stage) stage = s;
   json timers = json::array();
   for (const auto& [code, at] : p.state.timers) timers.push_back({{"code", code}, {"at", FormatIso(at)}});
   return Response::Json(200, {{"pipeline", p.pipeline},
+                              {"pipeline_version", p.process_version},
                               {"stage", stage},
                               {"checked", p.state.checked},
                               {"fields", p.state.fields},
@@ -181,19 +185,95 @@ Response Timeline(Context& ctx) {
   return Response::Json(200, {{"items", items}});
 }
 
-Response Pipelines(Context&) {
+Response Pipelines(Context& ctx) {
+  auto tx = ctx.app.db.Begin(TxMode::kRead);
   json items = json::array();
-  for (const auto& code : process::ShippedDefinitionCodes()) {
-    const auto* d = process::ShippedDefinition(code);
-    items.push_back({{"code", code}, {"name", {{"ru", d->name.ru}, {"en", d->name.en}}}});
+  std::set<std::string> seen;
+  for (const auto& v : storage::ListDefinitionVersions(*tx, "")) {
+    std::string code = v["code"];
+    if (!seen.insert(code).second) continue;  // newest version first
+    auto d = storage::GetDefinition(*tx, code);
+    if (!d) continue;
+    items.push_back({{"code", code}, {"version", v["version"]}, {"name", {{"ru", d->name.ru}, {"en", d->name.en}}}});
   }
   return Response::Json(200, {{"items", items}});
 }
 
+std::optional<int> VersionQuery(const Context& ctx, const char* name) {
+  auto v = ctx.req.Query(name);
+  if (!v) return std::nullopt;
+  if (v->empty() || v->size() > 6 || v->find_first_not_of("0123456789") != std::string::npos)
+    Fail(Error::Invalid(name, std::string(name) + " must be a version number"));
+  return std::stoi(*v);
+}
+
+storage::DefinitionPtr RequireDefinition(storage::Tx& tx, const std::string& code, std::optional<int> version) {
+  auto d = storage::GetDefinition(tx, code, version);
+  if (!d)
+    Fail(Error::NotFound("no pipeline '" + code + "'" + (version ? " version " + std::to_string(*version) : "")));
+  return d;
+}
+
 Response Pipeline(Context& ctx) {
-  const auto* d = process::ShippedDefinition(ctx.params["code"]);
-  if (!d) Fail(Error::NotFound("no pipeline '" + ctx.params["code"] + "'"));
-  return Response::Json(200, process::DefinitionToJson(*d));
+  auto tx = ctx.app.db.Begin(TxMode::kRead);
+  std::string code = ctx.params["code"];
+  auto version = VersionQuery(ctx, "version");
+  auto d = RequireDefinition(*tx, code, version);
+  json out = process::DefinitionToJson(*d);
+  out["version"] = version.value_or(storage::LatestDefinitionVersion(*tx, code).value_or(1));
+  out["yaml"] = tx->Query("SELECT yaml FROM process_definitions WHERE code = ? AND version = ?",
+                          {code, int64_t(out["version"].get<int>())})[0].Text(0);
+  return Response::Json(200, out);
+}
+
+void RequireEditor(const Context& ctx) {
+  auto role = ctx.user().role;
+  if (role != domain::Role::kHead && role != domain::Role::kAdmin)
+    Fail(Error::Forbidden("only the head of sales or an admin changes the process"));
+}
+
+Response Publish(Context& ctx) {
+  RequireEditor(ctx);
+  json body = ObjectBody(ctx);
+  std::string yaml = RequireString(body, "yaml");
+  if (yaml.size() > 512 * 1024) Fail(Error::Invalid("yaml", "a pipeline definition is at most 512 KiB"));
+  storage::Published published;
+  ctx.app.db.Write([&](storage::Tx& tx) {
+    published = Unwrap(storage::PublishDefinition(tx, yaml, ctx.user().user_id, ctx.now));
+    tx.Commit();
+  });
+  return Response::Json(201, {{"code", published.code}, {"version", published.version}});
+}
+
+Response Versions(Context& ctx) {
+  auto tx = ctx.app.db.Begin(TxMode::kRead);
+  RequireDefinition(*tx, ctx.params["code"], std::nullopt);
+  return Response::Json(200, {{"items", storage::ListDefinitionVersions(*tx, ctx.params["code"])}});
+}
+
+Response Diff(Context& ctx) {
+  auto tx = ctx.app.db.Begin(TxMode::kRead);
+  std::string code = ctx.params["code"];
+  int latest = storage::LatestDefinitionVersion(*tx, code).value_or(0);
+  if (latest == 0) Fail(Error::NotFound("no pipeline '" + code + "'"));
+  int to = VersionQuery(ctx, "to").value_or(latest);
+  int from = VersionQuery(ctx, "from").value_or(std::max(1, to - 1));
+  auto a = RequireDefinition(*tx, code, from), b = RequireDefinition(*tx, code, to);
+  return Response::Json(200, {{"from", from}, {"to", to}, {"changes", process::DiffDefinitions(*a, *b)}});
+}
+
+Response MigrateRunning(Context& ctx) {
+  RequireEditor(ctx);
+  json body = ObjectBody(ctx);
+  if (!body.contains("to_version") || !body["to_version"].is_number_integer())
+    Fail(Error::Invalid("to_version", "to_version must be a version number"));
+  storage::MigrationReport report;
+  ctx.app.db.Write([&](storage::Tx& tx) {
+    report = Unwrap(storage::MigrateCards(tx, ctx.params["code"], body["to_version"].get<int>(), ctx.user().user_id,
+                                          ctx.now));
+    tx.Commit();
+  });
+  return Response::Json(200, {{"migrated", report.migrated}, {"unmapped", report.unmapped}});
 }
 
 Response Notifications(Context& ctx) {
@@ -247,7 +327,21 @@ void RegisterProcessRoutes(Router& r) {
   r.Add("GET", "/api/pipelines", Auth::kRequired, {.summary = "Pipelines (process definitions)", .tag = "process"},
         Pipelines);
   r.Add("GET", "/api/pipelines/{code}", Auth::kRequired,
-        {.summary = "A pipeline: stages with goals, scripts, checklists; lost reasons", .tag = "process"}, Pipeline);
+        {.summary = "A pipeline version (newest, or ?version=): stages, scripts, checklists, lost reasons, YAML",
+         .tag = "process", .query = {"version"}},
+        Pipeline);
+  r.Add("POST", "/api/pipelines", Auth::kRequired,
+        {.summary = "Publish an edited pipeline YAML as its next version (head, admin); lint errors name the line",
+         .tag = "process", .request_schema = "PipelinePublish", .success_status = 201},
+        Publish);
+  r.Add("GET", "/api/pipelines/{code}/versions", Auth::kRequired,
+        {.summary = "Versions of a pipeline, newest first", .tag = "process"}, Versions);
+  r.Add("GET", "/api/pipelines/{code}/diff", Auth::kRequired,
+        {.summary = "What changed between two versions (?from=&to=)", .tag = "process", .query = {"from", "to"}}, Diff);
+  r.Add("POST", "/api/pipelines/{code}/migrate", Auth::kRequired,
+        {.summary = "Move running cards to a version; reports cards whose stage it lacks (head, admin)",
+         .tag = "process", .request_schema = "PipelineMigrate"},
+        MigrateRunning);
   r.Add("GET", "/api/deals/{id}/process", Auth::kRequired,
         {.summary = "The card's stage, script, checklist state and pending deadlines", .tag = "process"}, ProcessOf);
   r.Add("POST", "/api/deals/{id}/move", Auth::kRequired,
