@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <csignal>
 #include <sstream>
 #include <fstream>
@@ -20,6 +21,8 @@
 #include "storage/auth_store.h"
 #include "storage/db.h"
 #include "storage/migrate.h"
+#include "notify/outbox.h"
+#include "notify/smtp.h"
 #include "process/definition.h"
 #include "process/diff.h"
 #include "storage/definitions_store.h"
@@ -61,7 +64,12 @@ std::pair<std::string, uint16_t> ParseListen(const std::string& listen) {
 }
 
 int Serve(const std::string& db_url, const std::string& listen, const std::string& web, const std::string& port_file,
-          int workers, size_t body_limit, bool no_migrate, bool secure_cookies) {
+          int workers, size_t body_limit, bool no_migrate, bool secure_cookies, notify::SmtpConfig smtp) {
+  // E-mail: checked at start (a bad setting or template stops the server with the reason).
+  if (!smtp.url.empty()) {
+    if (const char* pw = std::getenv("VORONKA_SMTP_PASSWORD")) smtp.password = pw;
+    if (auto st = notify::CheckMailConfig(smtp); !st.ok()) throw std::runtime_error(st.error().message);
+  }
   // Signals are taken by a dedicated thread; block them before any other thread starts.
   sigset_t set;
   sigemptyset(&set);
@@ -81,6 +89,14 @@ int Serve(const std::string& db_url, const std::string& listen, const std::strin
   if (!port_file.empty()) {
     std::ofstream(port_file + ".tmp") << server.port() << "\n";
     std::rename((port_file + ".tmp").c_str(), port_file.c_str());
+  }
+  std::unique_ptr<notify::OutboxWorker> outbox;
+  if (!smtp.url.empty()) {
+    outbox = std::make_unique<notify::OutboxWorker>(*db, smtp, clock);
+    outbox->Start();
+    spdlog::info("sending e-mail through {}", smtp.url);
+  } else {
+    spdlog::info("no --smtp-url: e-mails wait in the outbox");
   }
   // Durable timers: every second, fire what is due (deadlines, checkpoints, stage timers).
   std::atomic<bool> running{true};
@@ -106,6 +122,7 @@ int Serve(const std::string& db_url, const std::string& listen, const std::strin
   server.Run();
   running = false;
   timers.join();
+  if (outbox) outbox->Stop();
   spdlog::info("stopped");
   return 0;
 }
@@ -237,6 +254,15 @@ int main(int argc, char** argv) {
   serve->add_option("--body-limit", body_limit, "largest accepted request body, bytes")->capture_default_str();
   serve->add_flag("--no-migrate", no_migrate, "refuse to start on an old schema instead of migrating it");
   serve->add_flag("--secure-cookies", secure_cookies, "mark cookies Secure (when served over HTTPS)");
+  notify::SmtpConfig smtp;
+  std::string partner_name;
+  serve->add_option("--smtp-url", smtp.url, "smtp://host:port or smtps://host:port; without it e-mails wait in the outbox");
+  serve->add_option("--smtp-user", smtp.user, "SMTP login (password from the VORONKA_SMTP_PASSWORD variable)");
+  serve->add_option("--smtp-from", smtp.from, "sender, e.g. \"Студия <crm@studio.ru>\"");
+  serve->add_flag("--smtp-starttls", smtp.starttls, "require STARTTLS on smtp://");
+  serve->add_option("--company-name", smtp.company_name, "our company as signed in letters");
+  serve->add_option("--email-templates", smtp.templates_dir, "directory of e-mail templates (default: the shipped ones)");
+  serve->add_option("--partner-name", partner_name, "partner agency offered in segment C rejections");
 
   auto* migrate = app.add_subcommand("migrate", "Bring the database schema up to date");
   migrate->add_option("--db", db_url, "SQLite file (or sqlite:PATH)")->capture_default_str();
@@ -296,7 +322,10 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::from_str(log_level));
   try {
-    if (*serve) return Serve(db_url, listen, web, port_file, workers, body_limit, no_migrate, secure_cookies);
+    if (*serve) {
+      if (!partner_name.empty()) smtp.variables["partner_name"] = partner_name;
+      return Serve(db_url, listen, web, port_file, workers, body_limit, no_migrate, secure_cookies, smtp);
+    }
     if (*migrate) {
       auto db = OpenAndMigrate(db_url, true, 2);
       std::cout << "schema is at version " << storage::CurrentSchemaVersion(*db) << "\n";
