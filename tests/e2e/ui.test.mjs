@@ -1,7 +1,12 @@
-// End-to-end: a manager's day in the browser against a real server on demo data.
-// Log in → take a phone lead → find it on the board → drag it to the next stage (and see a
-// stale move snap back) → open the card and log a call with a next step → complete that
-// task on the desktop → switch to English.
+// End-to-end: a manager's day in the browser against a real server on demo data, with the
+// department's process ("it_studio") running on every card.
+// Log in → take a phone lead (it lands in screening with its screening task) → drag it to
+// scoring on the board (a stale move and a move the process refuses snap back) → score it on
+// the card (all +1: segment A, the card goes to interview preparation, the head is asked to
+// form the working group) → log a call → a site-form lead in "getting the contact": tick its
+// checklist and move it on from the card → mark it lost as "postponed" with a follow-up
+// date → complete the follow-up task on the desktop → the head sees the notification →
+// English → keyboard moves and the lost-reason dialog on the board.
 //
 // Screenshots (board, card, desktop at 1280×800) go to $VORONKA_SCREENSHOTS when set
 // (`make screenshots` points it at docs/screenshots).
@@ -16,23 +21,27 @@ const SHOTS = process.env.VORONKA_SCREENSHOTS || '';
 // Each run has a fresh database, so plain realistic names are unique enough.
 const LEAD_NAME = 'Пётр Васнецов';
 const COMPANY = 'ООО «Северная верфь»';
-const NEXT_STEP = 'Отправить КП с тремя вариантами';
+const SITE_LEAD = 'Анна Лебедева';
+const NEXT_STEP = 'Отправить вопросы к интервью аналитику';
+const FOLLOW_UP = 'Вернуться к отложенному проекту';
 
-describe('web UI: a manager works a lead', { timeout: 240_000 }, () => {
+describe('web UI: a manager works leads through the process', { timeout: 300_000 }, () => {
   let server;
   let browser;
+  let context;
   let page;
   let dealId;
+  let siteDealId;
   const pageErrors = [];
 
-  const shot = async (name) => {
+  const shot = async (name, p = page) => {
     if (!SHOTS) return;
     mkdirSync(SHOTS, { recursive: true });
-    await page.evaluate(() => document.activeElement instanceof HTMLElement && document.activeElement.blur());
-    for (const close of await page.locator('.toast-close').all()) await close.click().catch(() => {});
-    await page.mouse.move(0, 799);
-    await page.waitForTimeout(300);
-    await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+    await p.evaluate(() => document.activeElement instanceof HTMLElement && document.activeElement.blur());
+    for (const close of await p.locator('.toast-close').all()) await close.click().catch(() => {});
+    await p.mouse.move(0, 799);
+    await p.waitForTimeout(300);
+    await p.screenshot({ path: join(SHOTS, `${name}.png`) });
   };
 
   // The steps build on each other: after a failure the rest fail at once instead of each
@@ -49,17 +58,45 @@ describe('web UI: a manager works a lead', { timeout: 240_000 }, () => {
       }
     });
 
-  /** The record as the server has it (with the page's session cookie). */
-  const apiGet = (path) =>
-    page.evaluate(async (p) => {
-      const r = await fetch(p, { headers: { Accept: 'application/json' } });
-      return { status: r.status, body: await r.json() };
-    }, path);
+  /** A call to the API with the page's session cookie. */
+  const api = (path, method = 'GET', body, p = page) =>
+    p.evaluate(
+      async ({ path, method, body }) => {
+        const r = await fetch(path, {
+          method,
+          headers: body ? { 'Content-Type': 'application/json', Accept: 'application/json' } : { Accept: 'application/json' },
+          body: body ? JSON.stringify(body) : undefined,
+        });
+        return { status: r.status, body: await r.json() };
+      },
+      { path, method, body },
+    );
+  const apiGet = (path) => api(path);
+
+  /** datetime-local text for a moment `minutes` from now, in the browser's zone. */
+  const inMinutes = (minutes) =>
+    page.evaluate((m) => {
+      const d = new Date(Date.now() + m * 60_000);
+      const p = (n) => String(n).padStart(2, '0');
+      return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+    }, minutes);
+
+  const isMove = (id) => (r) => r.url().endsWith(`/api/deals/${id}/move`) && r.request().method() === 'POST';
+
+  const login = async (p, email) => {
+    await p.goto(server.url + '/');
+    await p.getByLabel('Электронная почта').fill(email);
+    await p.getByLabel('Пароль').fill('demo-pass');
+    await p.getByRole('button', { name: 'Войти' }).click();
+    await p.getByRole('heading', { level: 1, name: 'Рабочий стол' }).waitFor();
+  };
+
+  const waitBoardLoaded = () => page.waitForFunction(() => !document.querySelector('[data-testid="board-summary"] .muted'));
 
   before(async () => {
     server = await startServer();
     browser = await launchBrowser();
-    const context = await browser.newContext({
+    context = await browser.newContext({
       viewport: { width: 1280, height: 800 },
       locale: 'ru-RU',
       timezoneId: 'Europe/Moscow',
@@ -75,21 +112,18 @@ describe('web UI: a manager works a lead', { timeout: 240_000 }, () => {
   });
 
   step('logs in as a manager and lands on the desktop', async () => {
-    await page.goto(server.url + '/');
-    await page.getByLabel('Электронная почта').fill('alexey@demo.voronka.ru');
-    await page.getByLabel('Пароль').fill('demo-pass');
-    await page.getByRole('button', { name: 'Войти' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Рабочий стол' }).waitFor();
+    await login(page, 'alexey@demo.voronka.ru');
     const user = page.getByTestId('current-user');
     assert.match(await user.innerText(), /Алексей Смирнов/);
     assert.match(await user.innerText(), /Менеджер/);
-    // The demo manager has work waiting: the three groups are drawn.
+    // The demo manager has work waiting: the three groups are drawn; the bell is in the header.
     await page.getByTestId('tasks-overdue').waitFor();
     await page.getByTestId('tasks-today').waitFor();
     await page.getByTestId('tasks-upcoming').waitFor();
+    await page.getByTestId('bell').waitFor();
   });
 
-  step('creates a lead through the form, as when taking a phone call', async () => {
+  step('creates a lead as a phone call: it lands in screening with the screening task', async () => {
     await page.getByRole('navigation').getByRole('link', { name: 'Новый лид' }).click();
     await page.getByRole('heading', { level: 1, name: 'Новый лид' }).waitFor();
     // Submitting with neither phone nor e-mail is refused next to the field.
@@ -105,131 +139,283 @@ describe('web UI: a manager works a lead', { timeout: 240_000 }, () => {
     await page.getByRole('textbox', { name: 'Телефон' }).fill('+7 916 555-12-34');
     await page.getByLabel('Компания').fill(COMPANY);
     await page.getByLabel('Что нужно').fill('Интернет-магазин');
-    await page.getByLabel('Ориентировочный бюджет, ₽').fill('250 000');
+    await page.getByLabel('Ориентировочный бюджет, ₽').fill('2 500 000');
     await page.getByLabel('Суть запроса').fill('Нужен магазин на 1С-Битрикс, запуск к весне');
     await page.getByRole('button', { name: 'Создать лид' }).click();
     await page.waitForURL(/\/deals\/\d+$/);
     dealId = Number(new URL(page.url()).pathname.split('/').pop());
     await page.getByRole('heading', { level: 1, name: `Звонок: ${LEAD_NAME}` }).waitFor();
     const { body } = await apiGet(`/api/deals/${dealId}`);
-    assert.equal(body.stage, 'incoming');
-    assert.equal(body.amount, 25_000_000);
+    assert.equal(body.stage, 'screening');
+    assert.equal(body.amount, 250_000_000);
     assert.equal(body.channel, 'phone');
+    const tasks = await apiGet(`/api/tasks?deal_id=${dealId}`);
+    assert.ok(tasks.body.items.some((x) => x.kind === 'screening_call' && !x.done), 'the process created the screening task');
+
+    // The process panel tells where the card is, what for, and the script of the step.
+    const panel = page.getByTestId('process-panel');
+    await panel.getByRole('heading', { name: 'Отсев' }).waitFor();
+    await panel.getByText('Решить, может ли и хочет ли студия взять проект').waitFor();
+    await panel.getByText('Проверить жёсткие критерии отсева').waitFor();
+    await panel.getByRole('button', { name: 'Скоринг' }).waitFor();
+    await page.getByTestId('deal-tasks').getByText('Провести первичный брифинг и отсев').waitFor();
   });
 
-  step('shows the lead on the board and drags it to the next stage', async () => {
+  step('drags the lead to scoring on the board', async () => {
     await page.getByRole('navigation').getByRole('link', { name: 'Воронка продаж' }).click();
     await page.getByRole('heading', { level: 1, name: 'Воронка продаж' }).waitFor();
-    const card = page.locator(`.column[data-stage="incoming"] .card[data-id="${dealId}"]`);
+    const card = page.locator(`.column[data-stage="screening"] .card[data-id="${dealId}"]`);
     await card.waitFor();
-    assert.match(await card.innerText(), /250\s000\s₽/);
+    assert.match(await card.innerText(), /2\s500\s000\s₽/);
     await card.getByText(COMPANY).waitFor();
     // Totals per column are shown; every column of the pipeline is there.
     assert.equal(await page.locator('.column').count(), 11);
-    await page.waitForFunction(() => !document.querySelector('[data-testid="board-summary"] .muted'));
+    await waitBoardLoaded();
     await shot('board');
 
-    const target = page.locator('.column[data-stage="contact"]');
-    const saved = page.waitForResponse((r) => r.url().endsWith(`/api/deals/${dealId}`) && r.request().method() === 'PATCH');
-    await dragTo(card, target);
+    const saved = page.waitForResponse(isMove(dealId));
+    await dragTo(card, page.locator('.column[data-stage="scoring"]'));
     const res = await saved;
     assert.equal(res.status(), 200);
-    await page.locator(`.column[data-stage="contact"] .card[data-id="${dealId}"]`).waitFor();
+    assert.deepEqual(JSON.parse(res.request().postData()).to, 'scoring');
+    await page.locator(`.column[data-stage="scoring"] .card[data-id="${dealId}"]`).waitFor();
     const { body } = await apiGet(`/api/deals/${dealId}`);
-    assert.equal(body.stage, 'contact');
+    assert.equal(body.stage, 'scoring');
   });
 
-  step('snaps a card back and shows the message when the server refuses the move', async () => {
+  step('snaps a card back when its copy is stale (409)', async () => {
     // Someone else changes the deal: the board's copy is now stale, so the move gets 409.
     const { body: before } = await apiGet(`/api/deals/${dealId}`);
-    const status = await page.evaluate(
-      async ({ id, version }) =>
-        (
-          await fetch(`/api/deals/${id}`, {
-            method: 'PATCH',
-            headers: { 'Content-Type': 'application/json' },
-            body: JSON.stringify({ version, description: 'changed elsewhere' }),
-          })
-        ).status,
-      { id: dealId, version: before.version },
-    );
+    const { status } = await api(`/api/deals/${dealId}`, 'PATCH', { version: before.version, description: 'changed elsewhere' });
     assert.equal(status, 200);
     const card = page.locator(`.card[data-id="${dealId}"]`);
-    const refused = page.waitForResponse((r) => r.url().endsWith(`/api/deals/${dealId}`) && r.request().method() === 'PATCH');
-    await dragTo(card, page.locator('.column[data-stage="screening"]'));
+    const refused = page.waitForResponse(isMove(dealId));
+    await dragTo(card, page.locator('.column[data-stage="interview_prep"]'));
     assert.equal((await refused).status(), 409);
-    await page.locator(`.column[data-stage="contact"] .card[data-id="${dealId}"]`).waitFor();
-    assert.equal(await page.locator(`.column[data-stage="screening"] .card[data-id="${dealId}"]`).count(), 0);
+    await page.locator(`.column[data-stage="scoring"] .card[data-id="${dealId}"]`).waitFor();
+    assert.equal(await page.locator(`.column[data-stage="interview_prep"] .card[data-id="${dealId}"]`).count(), 0);
     await page.locator('.toast-error').first().waitFor();
     assert.match(await page.locator('.toast-error').first().innerText(), /Не удалось перенести/);
-    const { body: after } = await apiGet(`/api/deals/${dealId}`);
-    assert.equal(after.stage, 'contact');
+    for (const close of await page.locator('.toast-close').all()) await close.click().catch(() => {});
   });
 
-  step('opens the card and logs a call with its goal, outcome and next step', async () => {
-    await page.locator(`.card[data-id="${dealId}"]`).click();
+  step('refuses a move the process does not allow yet, naming what is missing, and links to the card', async () => {
+    const card = page.locator(`.card[data-id="${dealId}"]`);
+    const refused = page.waitForResponse(isMove(dealId));
+    await dragTo(card, page.locator('.column[data-stage="interview_prep"]'));
+    const res = await refused;
+    assert.equal(res.status(), 422);
+    // The card snaps back to scoring.
+    await page.locator(`.column[data-stage="scoring"] .card[data-id="${dealId}"]`).waitFor();
+    assert.equal(await page.locator(`.column[data-stage="interview_prep"] .card[data-id="${dealId}"]`).count(), 0);
+    const toast = page.locator('.toast-error').filter({ hasText: 'не завершён' });
+    await toast.waitFor();
+    const text = await toast.innerText();
+    assert.match(text, /Этап «Скоринг» не завершён/);
+    assert.match(text, /Скоринг, Сегмент/);
+    const { body } = await apiGet(`/api/deals/${dealId}`);
+    assert.equal(body.stage, 'scoring');
+    // The message links to the card, where the missing items are filled in.
+    await toast.getByRole('link', { name: 'Открыть карточку' }).click();
+    await page.waitForURL(new RegExp(`/deals/${dealId}$`));
     await page.getByRole('heading', { level: 1, name: `Звонок: ${LEAD_NAME}` }).waitFor();
-    // Contact and company are on the card.
-    await page.getByRole('region', { name: 'Контакт' }).getByText(LEAD_NAME).waitFor();
-    await page.getByRole('region', { name: 'Компания' }).getByText(COMPANY).waitFor();
+  });
 
+  step('scores the lead on the card: live total and segment, then the process routes it (A)', async () => {
+    const panel = page.getByTestId('process-panel');
+    await panel.getByRole('heading', { name: 'Скоринг' }).waitFor();
+    await panel.getByText('не заполнено').first().waitFor();
+    const form = page.getByTestId('scoring');
+    await form.getByRole('heading', { name: 'Скоринг лида' }).waitFor();
+    // Every parameter is a −1/0/+1 group; choosing shows the hint of the value.
+    const plus = form.locator('input[type="radio"][value="1"]');
+    assert.equal(await plus.count(), 15);
+    const total = form.getByTestId('scoring-total');
+    await form.locator('[data-param="budget"] input[value="-1"]').check();
+    assert.match(await total.innerText(), /−1/);
+    await form.getByText('Бюджет на грани минимума, торг за каждую позицию.').waitFor();
+    // Submitting half-filled is stopped with the parameters left.
+    await form.getByRole('button', { name: 'Сохранить скоринг' }).click();
+    await form.getByText(/Оцените все параметры, осталось 14/).waitFor();
+    for (const r of await plus.all()) await r.check();
+    await form.getByText('Бюджет выше среднего чека или готовы платить за результат.').waitFor();
+    const live = await total.innerText();
+    assert.match(live, /\+15/);
+    assert.match(live, /ВИП \(A\)/);
+    assert.match(live, /оценено 15 из 15/);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot('card');
+
+    const scored = page.waitForResponse((r) => r.url().endsWith(`/api/deals/${dealId}/score`));
+    await form.getByRole('button', { name: 'Сохранить скоринг' }).click();
+    assert.equal((await scored).status(), 200);
+    const result = page.getByTestId('scoring-result');
+    await result.getByText('Итог: +15, сегмент ВИП (A)').waitFor();
+    await result.getByText(/Рабочая группа: нужны аналитик, маркетолог, тимлид/).waitFor();
+    await panel.getByRole('heading', { name: 'Подготовка к интервью' }).waitFor();
+    await page.getByTestId('deal-tasks').getByText('Подготовить вопросы к глубинному интервью').waitFor();
+    const { body } = await apiGet(`/api/deals/${dealId}`);
+    assert.equal(body.stage, 'interview_prep');
+    assert.equal(body.score, 15);
+    assert.equal(body.segment, 'A');
+    // The timeline tells the process steps.
+    const timeline = page.getByTestId('timeline');
+    await timeline.getByText('Перевод на этап «Скоринг»').waitFor();
+    await timeline.getByText('Этап: «Скоринг» → «Подготовка к интервью»').waitFor();
+    // The working group: the responsible manager; a member can be added.
+    const members = page.getByTestId('members');
+    await members.getByText('Алексей Смирнов').waitFor();
+    await members.getByLabel('Добавить в рабочую группу').selectOption({ label: 'Мария Кузнецова' });
+    await members.getByRole('button', { name: 'Добавить', exact: true }).click();
+    await members.getByRole('button', { name: 'Убрать из группы: Мария Кузнецова' }).waitFor();
+    const { body: users } = await apiGet('/api/users?limit=200');
+    const maria = users.items.find((u) => u.name === 'Мария Кузнецова');
+    const { body: withMember } = await apiGet(`/api/deals/${dealId}`);
+    assert.deepEqual(withMember.members, [maria.id]);
+  });
+
+  step('logs a call with its goal, outcome and next step; shows field errors from the server', async () => {
     // A call without a goal is not logged.
     await page.getByRole('button', { name: 'Записать', exact: true }).click();
     await page.getByText('Укажите цель').waitFor();
 
-    const when = await page.evaluate(() => {
-      const d = new Date(Date.now() + 2 * 3600_000);
-      const p = (n) => String(n).padStart(2, '0');
-      return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
-    });
-    await page.getByLabel('Цель').fill('Провести отсев по критериям');
+    await page.getByLabel('Цель').fill('Договориться о глубинном интервью');
     await page.getByLabel('Результат').fill('Бюджет подтверждён, сроки — до марта');
     await page.getByLabel('Следующий шаг', { exact: true }).fill(NEXT_STEP);
-    await page.getByLabel('Дата следующего шага').fill(when);
+    await page.getByLabel('Дата следующего шага').fill(await inMinutes(120));
     await page.getByLabel('Длительность, мин').fill('12');
     await page.getByRole('button', { name: 'Записать', exact: true }).click();
     const timeline = page.getByTestId('timeline');
-    await timeline.getByText('Провести отсев по критериям').waitFor();
+    await timeline.getByText('Договориться о глубинном интервью').waitFor();
     await timeline.getByText(NEXT_STEP).waitFor();
-    // The stage move is in the history too.
-    await timeline.getByText('Получение контакта').first().waitFor();
     await page.getByTestId('deal-tasks').getByText(NEXT_STEP).waitFor();
 
     // A server validation message appears next to the field it concerns.
-    await page.locator('#deal-score').fill('40');
-    await page.getByRole('button', { name: 'Сохранить' }).click();
-    await page.locator('#deal-score-error').waitFor();
-    assert.equal(await page.locator('#deal-score-error').innerText(), 'Допустимо от -15 до 15');
-    await page.locator('#deal-score').fill('11');
-    await page.locator('#deal-segment').selectOption('A');
-    await page.getByRole('button', { name: 'Сохранить' }).click();
+    await page.locator('#deal-title').fill('');
+    await page.getByRole('button', { name: 'Сохранить', exact: true }).click();
+    await page.locator('#deal-title-error').waitFor();
+    assert.equal(await page.locator('#deal-title-error').innerText(), 'Поле не может быть пустым');
+    await page.locator('#deal-title').fill(`Интернет-магазин: ${LEAD_NAME}`);
+    await page.getByRole('button', { name: 'Сохранить', exact: true }).click();
     await page.getByText('Изменения сохранены').waitFor();
     const { body } = await apiGet(`/api/deals/${dealId}`);
-    assert.equal(body.score, 11);
-    assert.equal(body.segment, 'A');
-
-    await page.evaluate(() => window.scrollTo(0, 0));
-    await shot('card');
+    assert.equal(body.title, `Интернет-магазин: ${LEAD_NAME}`);
   });
 
-  step('shows the task on the desktop and completes it', async () => {
+  step('a site-form lead starts at getting the contact; the checklist lets it move on from the card', async () => {
+    await page.getByRole('navigation').getByRole('link', { name: 'Новый лид' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Новый лид' }).waitFor();
+    await page.getByLabel('Форма на сайте').check();
+    await page.getByLabel('Имя клиента').fill(SITE_LEAD);
+    await page.getByLabel('Электронная почта').fill('anna.lebedeva@example.ru');
+    await page.getByLabel('Что нужно').fill('Корпоративный сайт');
+    await page.getByRole('button', { name: 'Создать лид' }).click();
+    await page.waitForURL(/\/deals\/\d+$/);
+    siteDealId = Number(new URL(page.url()).pathname.split('/').pop());
+    const panel = page.getByTestId('process-panel');
+    await panel.getByRole('heading', { name: 'Получение контакта' }).waitFor();
+    assert.equal((await apiGet(`/api/deals/${siteDealId}`)).body.stage, 'contact');
+    await page.getByTestId('deal-tasks').getByText('Узнать телефон, часовой пояс и удобное время звонка').waitFor();
+    // Pending deadlines are listed in local time.
+    await panel.getByRole('heading', { name: 'Сроки' }).waitFor();
+
+    // Moving on before the checklist is done is refused; the missing items are named.
+    await panel.getByRole('button', { name: 'Отсев' }).click();
+    const refusal = panel.getByRole('alert');
+    await refusal.getByText(/Этап «Получение контакта» не завершён/).waitFor();
+    await refusal.getByText('Телефон получен').waitFor();
+    await refusal.getByText('Время звонка согласовано').waitFor();
+    for (const item of ['Телефон получен', 'Часовой пояс известен', 'Время звонка согласовано']) {
+      const ticked = page.waitForResponse((r) => r.url().endsWith(`/api/deals/${siteDealId}/check`));
+      await panel.getByLabel(item).check();
+      assert.equal((await ticked).status(), 200);
+    }
+    const { body: proc } = await apiGet(`/api/deals/${siteDealId}/process`);
+    assert.deepEqual([...proc.checked].sort(), ['call_time', 'phone', 'time_zone']);
+    const moved = page.waitForResponse(isMove(siteDealId));
+    await panel.getByRole('button', { name: 'Отсев' }).click();
+    assert.equal((await moved).status(), 200);
+    await panel.getByRole('heading', { name: 'Отсев' }).waitFor();
+    assert.equal((await apiGet(`/api/deals/${siteDealId}`)).body.stage, 'screening');
+  });
+
+  step('marks the lead lost as postponed with a follow-up date; the follow-up task appears', async () => {
+    const panel = page.getByTestId('process-panel');
+    await panel.getByRole('button', { name: 'Проиграна…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Причина проигрыша' });
+    await dialog.waitFor();
+    await dialog.getByLabel('Проект отложен').check();
+    // The reason needs the follow-up date.
+    await dialog.getByRole('button', { name: 'Записать причину' }).click();
+    await dialog.getByText('Обязательное поле').waitFor();
+    const when = await inMinutes(90);
+    await dialog.getByLabel('Когда вернуться к клиенту').fill(when);
+    const lost = page.waitForResponse((r) => r.url().endsWith(`/api/deals/${siteDealId}/lost`));
+    await dialog.getByRole('button', { name: 'Записать причину' }).click();
+    assert.equal((await lost).status(), 200);
+    await dialog.waitFor({ state: 'detached' });
+    await panel.getByText('Сделка закрыта как проигранная: Проект отложен').waitFor();
+    await page.getByTestId('deal-tasks').getByText(new RegExp(FOLLOW_UP)).waitFor();
+    const { body } = await apiGet(`/api/deals/${siteDealId}`);
+    assert.equal(body.status, 'lost');
+    assert.equal(body.lost_reason, 'postponed');
+    const tasks = (await apiGet(`/api/tasks?deal_id=${siteDealId}`)).body.items;
+    const follow = tasks.find((x) => x.kind === 'follow_up_postponed');
+    assert.ok(follow, 'the follow-up task exists');
+    const due = await page.evaluate((v) => new Date(v).toISOString(), when);
+    assert.equal(follow.due_at.replace('.000', ''), due.replace('.000', ''));
+  });
+
+  step('shows the follow-up task on the desktop and completes it', async () => {
     await page.getByRole('navigation').getByRole('link', { name: 'Рабочий стол' }).click();
     await page.getByRole('heading', { level: 1, name: 'Рабочий стол' }).waitFor();
-    const row = page.locator('.desk-task', { hasText: NEXT_STEP });
+    const row = page.locator('.desk-task', { hasText: FOLLOW_UP });
     await row.waitFor();
     // The task links to its card.
-    assert.equal(await row.getByRole('link').getAttribute('href'), `/deals/${dealId}`);
+    assert.equal(await row.getByRole('link').getAttribute('href'), `/deals/${siteDealId}`);
+    await page.locator('.desk-task', { hasText: NEXT_STEP }).waitFor();
     await page.locator('.desk-task-deal').first().waitFor();
     await shot('desktop');
     const taskId = Number(await row.getAttribute('data-task-id'));
-    await row.getByRole('button', { name: `Отметить задачу «${NEXT_STEP}» выполненной` }).click();
+    const title = await row.locator('.desk-task-title').innerText();
+    await row.getByRole('button', { name: `Отметить задачу «${title}» выполненной` }).click();
     await row.waitFor({ state: 'detached' });
-    await page.getByText(`Задача «${NEXT_STEP}» выполнена`).waitFor();
+    await page.getByText(`Задача «${title}» выполнена`).waitFor();
     const { body } = await apiGet(`/api/tasks/${taskId}`);
     assert.equal(body.done, true);
   });
 
-  step('switches to English, keeps it after a reload, and translates the board', async () => {
+  step('the head sees the notification about the working group and opens the card from it', async () => {
+    const headContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ru-RU', timezoneId: 'Europe/Moscow' });
+    try {
+      const head = await headContext.newPage();
+      head.setDefaultTimeout(15_000);
+      head.on('pageerror', (e) => pageErrors.push(`head: ${e.message}`));
+      await login(head, 'head@demo.voronka.ru');
+      const count = head.getByTestId('bell-count');
+      await count.waitFor();
+      const before = (await api('/api/notifications?unread=true', 'GET', undefined, head)).body.unread;
+      assert.ok(before >= 1, `unread count ${before}`);
+      assert.equal(await count.innerText(), before > 99 ? '99+' : String(before));
+      await head.getByTestId('bell').click();
+      const list = head.getByRole('region', { name: 'Уведомления' });
+      const item = list.locator(`a[href="/deals/${dealId}"]`, { hasText: 'Сформируйте рабочую группу' }).first();
+      await item.waitFor();
+      const read = head.waitForResponse((r) => /\/api\/notifications\/\d+\/read$/.test(r.url()));
+      await item.click();
+      assert.equal((await read).status(), 200);
+      await head.waitForURL(new RegExp(`/deals/${dealId}$`));
+      await head.getByRole('heading', { level: 1, name: `Интернет-магазин: ${LEAD_NAME}` }).waitFor();
+      const { body } = await api('/api/notifications?unread=true', 'GET', undefined, head);
+      assert.equal(body.unread, before - 1);
+      if (before - 1 > 0) await head.waitForFunction((n) => document.querySelector('[data-testid="bell-count"]')?.textContent === n, before - 1 > 99 ? '99+' : String(before - 1));
+      else await count.waitFor({ state: 'detached' });
+    } finally {
+      await headContext.close();
+    }
+  });
+
+  step('switches to English, keeps it after a reload, and translates the board and the card', async () => {
     await page.getByRole('button', { name: 'EN' }).click();
     await page.getByRole('heading', { level: 1, name: 'Desktop' }).waitFor();
     await page.getByRole('navigation').getByRole('link', { name: 'Sales pipeline' }).waitFor();
@@ -238,6 +424,12 @@ describe('web UI: a manager works a lead', { timeout: 240_000 }, () => {
     await page.reload();
     await page.getByRole('heading', { level: 1, name: 'Desktop' }).waitFor();
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+    await page.goto(`${server.url}/deals/${dealId}`);
+    const panel = page.getByTestId('process-panel');
+    await panel.getByRole('heading', { name: 'Interview preparation' }).waitFor();
+    await panel.getByText('The working group prepares the deep interview with a VIP client').waitFor();
+    await page.getByRole('heading', { name: 'Lead scoring' }).waitFor();
+    await page.getByTestId('timeline').getByText('Moved to “Scoring”').waitFor();
     await page.getByRole('navigation').getByRole('link', { name: 'Sales pipeline' }).click();
     await page.getByRole('heading', { level: 2, name: 'Incoming request' }).waitFor();
     await page.getByRole('heading', { level: 2, name: 'Getting the contact' }).waitFor();
@@ -246,14 +438,14 @@ describe('web UI: a manager works a lead', { timeout: 240_000 }, () => {
     await page.getByRole('heading', { level: 1, name: 'Воронка продаж' }).waitFor();
   });
 
-  step('moves cards with the keyboard, and asks for the reason when a deal is lost', async () => {
+  step('moves cards with the keyboard, and asks for the reason (and its fields) when a deal is lost', async () => {
     await page.getByRole('heading', { level: 1, name: 'Воронка продаж' }).waitFor();
-    await page.waitForFunction(() => !document.querySelector('[data-testid="board-summary"] .muted'));
+    await waitBoardLoaded();
     // Shift+→ on a focused card moves it one stage on, and focus stays with the card.
     const first = page.locator('.column[data-stage="screening"] .card').first();
     const id = Number(await first.getAttribute('data-id'));
     await first.focus();
-    const moved = page.waitForResponse((r) => r.url().endsWith(`/api/deals/${id}`) && r.request().method() === 'PATCH');
+    const moved = page.waitForResponse(isMove(id));
     await page.keyboard.press('Shift+ArrowRight');
     assert.equal((await moved).status(), 200);
     await page.locator(`.column[data-stage="scoring"] .card[data-id="${id}"]`).waitFor();
@@ -273,14 +465,20 @@ describe('web UI: a manager works a lead', { timeout: 240_000 }, () => {
     await dragTo(card, page.locator('.column[data-stage="lost"]'));
     await dialog.waitFor();
     await dialog.getByLabel('Выбрали конкурента').check();
-    const lost = page.waitForResponse((r) => r.url().endsWith(`/api/deals/${id}`) && r.request().method() === 'PATCH');
-    await dialog.getByRole('button', { name: 'Перенести в «Проиграно»' }).click();
+    await dialog.getByLabel('Конкурент', { exact: true }).fill('ООО «Веб-Профи»');
+    await dialog.getByLabel('Наше место среди предложений').fill('2');
+    await dialog.getByLabel('Срок проекта конкурента').fill(await inMinutes(60 * 24 * 60));
+    const lost = page.waitForResponse((r) => r.url().endsWith(`/api/deals/${id}/lost`));
+    await dialog.getByRole('button', { name: 'Записать причину' }).click();
     assert.equal((await lost).status(), 200);
     await page.locator(`.column[data-stage="lost"] .card[data-id="${id}"]`).waitFor();
     const { body } = await apiGet(`/api/deals/${id}`);
     assert.equal(body.stage, 'lost');
     assert.equal(body.status, 'lost');
-    assert.equal(body.lost_reason, 'Выбрали конкурента');
+    assert.equal(body.lost_reason, 'competitor');
+    const { body: proc } = await apiGet(`/api/deals/${id}/process`);
+    assert.equal(proc.fields.competitor, 'ООО «Веб-Профи»');
+    assert.equal(proc.fields.our_rank, 2);
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 

@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, get, post, setUnauthenticatedHandler } from './api';
 import { Banner, Spinner } from './components/ui';
 import { LangSwitch } from './components/LangSwitch';
+import { NotificationBell } from './components/Notifications';
 import { lang, onLangChange, t, tk, type Lang } from './i18n';
 import { Board } from './pages/Board';
 import { DealPage } from './pages/Deal';
@@ -147,6 +148,7 @@ function Header({ path, lang, onLoggedOut }: { path: string; lang: Lang; onLogge
           <span class="user-name">{me.name}</span>
           <span class="user-role">{tk('role', me.role)}</span>
         </div>
+        <NotificationBell />
         <LangSwitch lang={lang} />
         <button type="button" class="btn btn-ghost" onClick={() => void logout()}>
           {t('header.logout')}
@@ -163,7 +165,17 @@ function Toasts() {
     <div class="toasts" aria-live="polite" aria-relevant="additions">
       {items.map((x) => (
         <div class={`toast toast-${x.kind}`} key={x.id} role={x.kind === 'error' ? 'alert' : 'status'}>
-          <span>{x.text}</span>
+          <span>
+            {x.text}
+            {x.link && (
+              <>
+                {' '}
+                <Link href={x.link.href} class="toast-link" onClick={() => dismissToast(x.id)}>
+                  {x.link.label}
+                </Link>
+              </>
+            )}
+          </span>
           <button type="button" class="toast-close" aria-label={t('common.close')} onClick={() => dismissToast(x.id)}>
             ×
           </button>

@@ -3,21 +3,38 @@
 
 import { get, listAll } from './api';
 import { lang, t } from './i18n';
-import type { Company, Deal, Stage, User } from './types';
+import type { Company, Deal, Pipeline, ScoringModel, Stage, User } from './types';
+
+export const DEFAULT_PIPELINE = 'it_studio';
 
 export const meta = {
   me: null as User | null,
   stages: [] as Stage[],
   users: new Map<number, User>(),
+  /** The department's process: stages with goals, scripts, checklists; lost reasons. */
+  pipeline: null as Pipeline | null,
 };
 
 export async function loadMeta(): Promise<void> {
-  const [stages, users] = await Promise.all([
+  const [stages, users, pipeline] = await Promise.all([
     get<{ items: Stage[] }>('/api/stages'),
     listAll<User>('/api/users', { sort: 'name' }, { maxPages: 10 }),
+    get<Pipeline>(`/api/pipelines/${DEFAULT_PIPELINE}`).catch(() => null),
   ]);
   meta.stages = stages.items;
   meta.users = new Map(users.map((u) => [u.id, u]));
+  meta.pipeline = pipeline;
+}
+
+let scoringModel: Promise<ScoringModel> | null = null;
+/** The scoring model, read once per session (on the first card that needs it). */
+export function loadScoringModel(): Promise<ScoringModel> {
+  if (!scoringModel)
+    scoringModel = get<ScoringModel>('/api/scoring/model').catch((e) => {
+      scoringModel = null;
+      throw e;
+    });
+  return scoringModel;
 }
 
 export const OPEN_STAGES = () => meta.stages.filter((s) => s.code !== 'won' && s.code !== 'lost');
@@ -47,16 +64,18 @@ export interface Toast {
   id: number;
   text: string;
   kind: 'ok' | 'error';
+  /** An optional link under the text, e.g. to the card a refused move concerns. */
+  link?: { href: string; label: string };
 }
 let toastSeq = 0;
 let toasts: Toast[] = [];
 const toastListeners = new Set<(t: Toast[]) => void>();
 
-export function toast(text: string, kind: Toast['kind'] = 'ok') {
-  const item = { id: ++toastSeq, text, kind };
+export function toast(text: string, kind: Toast['kind'] = 'ok', link?: Toast['link']) {
+  const item: Toast = { id: ++toastSeq, text, kind, link };
   toasts = [...toasts.slice(-3), item];
   toastListeners.forEach((f) => f(toasts));
-  setTimeout(() => dismissToast(item.id), kind === 'error' ? 8000 : 4000);
+  setTimeout(() => dismissToast(item.id), kind === 'error' ? (link ? 12000 : 8000) : 4000);
 }
 
 export function dismissToast(id: number) {

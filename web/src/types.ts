@@ -130,3 +130,104 @@ export interface IntakeResult {
   contact: Contact;
   contact_created: boolean;
 }
+
+// ---- the process (GET /api/pipelines/{code}, /api/deals/{id}/process, …) --------------
+
+/** A text the server gives in both languages; a few older texts are a single string. */
+export type Text2 = { ru: string; en: string } | string;
+
+export interface ChecklistItem {
+  code: string;
+  ru: string;
+  en: string;
+}
+
+export interface StageDef {
+  code: string;
+  name: { ru: string; en: string };
+  goal: { ru: string; en: string };
+  script: { ru: string; en: string }[];
+  checklist: ChecklistItem[];
+  requires: string[];
+  next: string[];
+  returns: string[];
+  kind: string;
+}
+
+export interface LostReason {
+  code: string;
+  name: { ru: string; en: string };
+  requires: string[];
+}
+
+export interface Pipeline {
+  code: string;
+  name: { ru: string; en: string };
+  stages: StageDef[];
+  lost_reasons: LostReason[];
+}
+
+export interface DealProcess {
+  pipeline: string;
+  stage: StageDef | null;
+  checked: string[];
+  fields: Record<string, unknown>;
+  timers: { code: string; at: string }[];
+  lost_reasons: LostReason[];
+}
+
+/** What a process call (move, check, lost, fields, score) answers. */
+export interface ProcessResult {
+  deal: Deal;
+  effects: string[];
+}
+
+export interface MissingItem {
+  kind: 'field' | 'checklist';
+  code: string;
+  ru?: string;
+  en?: string;
+}
+
+export interface ScoringOption {
+  value: -1 | 0 | 1;
+  hint: Text2;
+}
+
+export interface ScoringParameter {
+  code: string;
+  name: { ru: string; en: string };
+  options: ScoringOption[];
+}
+
+export interface ScoringModel {
+  code: string;
+  name: { ru: string; en: string };
+  min_total: number;
+  max_total: number;
+  knockouts: { code: string; name: { ru: string; en: string }; hint: Text2 }[];
+  blocks: { code: string; name: { ru: string; en: string }; parameters: ScoringParameter[] }[];
+  segments: { code: Segment; min: number; max: number; name: Text2; description: Text2 }[];
+}
+
+export interface ScoringResult {
+  total: number;
+  block_totals: Record<string, number>;
+  segment: Segment | null;
+  disqualified: boolean;
+  failed_knockouts: string[];
+}
+
+export interface Notification {
+  id: number;
+  deal_id: number | null;
+  kind: string;
+  message: { ru: string; en: string };
+  created_at: string;
+  read: boolean;
+}
+
+export type TimelineEntry =
+  | { at: string; kind: 'process'; user_name: string | null; event: string; text: string }
+  | { at: string; kind: 'activity'; user_name: string | null; type: ActivityType; text: string; outcome: string; next_step: string }
+  | { at: string; kind: 'change'; user_name: string | null; field: string | null; old: unknown; new: unknown; action: string };

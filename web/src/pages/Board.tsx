@@ -1,17 +1,21 @@
 // The pipeline board: one column per stage, cards dragged between columns (pointer events,
 // so mouse and pen both work) or moved with Shift+←/→. A move is optimistic: the card
-// jumps at once, PATCH /api/deals/{id} {version, stage} follows, and on any error the card
-// snaps back to where it was and the server's message is shown.
+// jumps at once and POST /api/deals/{id}/move {to, version} follows — the process decides.
+// When it refuses (422: the stage is not finished, or the move is not allowed; 409: stale)
+// the card snaps back and the message names what is missing, with a link to the card.
+// Dropping on Lost asks for one of the pipeline's lost reasons first.
 
 import { memo } from 'preact/compat';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { ApiError, listAll, patch, type Query } from '../api';
+import { ApiError, listAll, type Query } from '../api';
+import { LostDialog } from '../components/LostDialog';
 import { Banner, errorText, useTitle } from '../components/ui';
 import { money, moneyShort } from '../format';
-import { LOST_REASON_KEYS, t, tk, type Lang } from '../i18n';
+import { t, tk, type Lang } from '../i18n';
+import { effectsSummary, lostReasonName, moveDeal, processErrorText } from '../process';
 import { navigate } from '../router';
 import { companies, fetchMissing, meta, shortName, stageName, toast } from '../store';
-import type { Company, Deal, Task } from '../types';
+import type { Company, Deal, ProcessResult, Task } from '../types';
 
 const CHANNELS = ['phone', 'site_form', 'email', 'messenger', 'manual', 'outbound', 'referral'];
 const SEGMENTS = ['A', 'B', 'C'];
@@ -183,29 +187,33 @@ export function Board({ lang }: { lang: Lang }) {
 
   const replace = (deal: Deal) => setItems((list) => list.map((d) => (d.id === deal.id ? deal : d)));
 
-  const move = async (dealId: number, to: string, lostReason?: string) => {
+  const move = async (dealId: number, to: string) => {
     const deal = itemsRef.current.find((d) => d.id === dealId);
     if (!deal || deal.stage === to || busy.has(dealId)) return;
-    if (to === 'lost' && !lostReason) {
+    if (to === 'lost') {
       setLostFor(deal);
       return;
     }
     const status = statusFor(to);
-    const body: Record<string, unknown> = { version: deal.version, stage: to };
-    if (status !== deal.status) body.status = status;
-    if (lostReason) body.lost_reason = lostReason;
     const now = new Date().toISOString();
     replace({ ...deal, stage: to, status, stage_changed_at: now, closed_at: status === 'open' ? null : now });
     setBusy((s) => new Set(s).add(dealId));
     try {
-      const saved = await patch<Deal>(`/api/deals/${dealId}`, body);
-      replace(saved);
-      setAnnounce(t('board.moved', { title: deal.title, stage: stageName(to) }));
+      const res = await moveDeal(deal, to);
+      replace(res.deal);
+      setAnnounce(t('board.moved', { title: deal.title, stage: stageName(res.deal.stage) }));
+      // The process may carry the card on (an automatic move): say where it went.
+      if (res.deal.stage !== to) toast(t('board.moved', { title: deal.title, stage: stageName(res.deal.stage) }));
     } catch (e) {
       const current = e instanceof ApiError && e.status === 409 && e.current ? (e.current as Deal) : deal;
       replace(current);
       setFlash(dealId);
-      toast(t('board.moveFailed', { title: deal.title, message: errorText(e) }), 'error');
+      const refused = e instanceof ApiError && e.status === 422;
+      toast(
+        t('board.moveFailed', { title: deal.title, message: refused ? processErrorText(e) : errorText(e) }),
+        'error',
+        refused ? { href: `/deals/${dealId}`, label: t('board.openCard') } : undefined,
+      );
     } finally {
       setBusy((s) => {
         const n = new Set(s);
@@ -213,6 +221,15 @@ export function Board({ lang }: { lang: Lang }) {
         return n;
       });
     }
+  };
+
+  const lostDone = (res: ProcessResult) => {
+    setLostFor(null);
+    replace(res.deal);
+    const where = res.deal.stage === 'lost' ? t('board.lostDone', { title: res.deal.title, reason: lostReasonName(res.deal.lost_reason) }) : t('board.moved', { title: res.deal.title, stage: stageName(res.deal.stage) });
+    const fx = effectsSummary(res.effects.filter((x) => x.startsWith('task ')));
+    setAnnounce(where);
+    toast(fx ? `${where}. ${fx}` : where);
   };
 
   useDrag(boardRef, (id, to) => void move(id, to));
@@ -352,17 +369,7 @@ export function Board({ lang }: { lang: Lang }) {
           );
         })}
       </div>
-      {lostFor && (
-        <LostDialog
-          deal={lostFor}
-          onCancel={() => setLostFor(null)}
-          onConfirm={(reason) => {
-            const id = lostFor.id;
-            setLostFor(null);
-            void move(id, 'lost', reason);
-          }}
-        />
-      )}
+      {lostFor && <LostDialog deal={lostFor} onCancel={() => setLostFor(null)} onDone={lostDone} />}
     </section>
   );
 }
@@ -552,56 +559,4 @@ function useDrag(boardRef: { current: HTMLDivElement | null }, onDrop: (id: numb
       board.removeEventListener('dragstart', dragstart);
     };
   }, []);
-}
-
-function LostDialog({ deal, onCancel, onConfirm }: { deal: Deal; onCancel: () => void; onConfirm: (reason: string) => void }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const [choice, setChoice] = useState<string>(t(LOST_REASON_KEYS[0]));
-  const [other, setOther] = useState('');
-  useEffect(() => {
-    const d = ref.current!;
-    if (!d.open) d.showModal();
-    const close = () => onCancel();
-    d.addEventListener('cancel', close);
-    return () => d.removeEventListener('cancel', close);
-  }, []);
-  const reason = choice === '__other' ? other.trim() : choice;
-  return (
-    <dialog ref={ref} class="dialog" aria-labelledby="lost-title">
-      <form
-        method="dialog"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (reason) onConfirm(reason);
-        }}
-      >
-        <h2 id="lost-title">{t('board.lostTitle')}</h2>
-        <p>{t('board.lostPrompt', { title: deal.title })}</p>
-        <fieldset class="radio-list">
-          <legend class="sr-only">{t('board.lostTitle')}</legend>
-          {LOST_REASON_KEYS.map((k) => (
-            <label class="radio">
-              <input type="radio" name="lost" checked={choice === t(k)} onChange={() => setChoice(t(k))} />
-              {t(k)}
-            </label>
-          ))}
-          <label class="radio">
-            <input type="radio" name="lost" checked={choice === '__other'} onChange={() => setChoice('__other')} />
-            {t('board.lostOther')}
-          </label>
-          {choice === '__other' && (
-            <input type="text" aria-label={t('board.lostOther')} value={other} onInput={(e) => setOther(e.currentTarget.value)} autoFocus />
-          )}
-        </fieldset>
-        <div class="dialog-actions">
-          <button type="button" class="btn btn-ghost" onClick={onCancel}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" class="btn btn-danger" disabled={!reason}>
-            {t('board.lostConfirm')}
-          </button>
-        </div>
-      </form>
-    </dialog>
-  );
 }

@@ -1,36 +1,36 @@
-// The deal card: editable fields (validated by the server, messages next to the field),
-// contact and company, tasks, the timeline (activities + change history) and the form to
-// log a call or meeting with its goal, outcome and next step.
+// The deal card: where the card is in the process (stage, goal, script, checklist, required
+// fields, deadlines, the ways on), the scoring form, editable fields (validated by the server,
+// messages next to the field), the working group, contact and company, tasks, the timeline
+// (process steps, activities, changes) and the form to log a call or meeting.
 
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, get, listAll, patch, post, randomKey } from '../api';
+import { pokeNotifications } from '../components/Notifications';
 import { Banner, Field, Spinner, errorField, errorText, fieldAttrs, useTitle } from '../components/ui';
-import { amountInput, dateTime, day, fromDateInput, fromLocalInput, money, parseAmount, startOfDay, toDateInput, toLocalInput } from '../format';
+import { amountInput, dateTime, fromDateInput, fromLocalInput, money, parseAmount, startOfDay, toDateInput, toLocalInput } from '../format';
 import { t, tk, type Lang } from '../i18n';
+import { effectsSummary, getProcess, lostReasonName } from '../process';
 import { Link } from '../router';
 import { deals as dealCache, meta, stageName, toast, userName } from '../store';
-import type { Activity, AuditEntry, Company, Contact, Deal, Task } from '../types';
+import type { Activity, Company, Contact, Deal, DealProcess, ProcessResult, Task, TimelineEntry } from '../types';
+import { ProcessPanel } from './deal/ProcessPanel';
+import { ScoringPanel } from './deal/ScoringPanel';
+import { Timeline } from './deal/Timeline';
 
 const CHANNELS = ['phone', 'site_form', 'email', 'messenger', 'manual', 'outbound', 'referral'];
 const PRODUCTS = ['Корпоративный сайт', 'Интернет-магазин', 'Мобильное приложение', 'Корпоративный портал', 'Интеграция с 1С', 'Техническая поддержка', 'CRM-внедрение'];
-const HIDDEN_AUDIT_FIELDS = new Set(['stage_changed_at', 'closed_at', 'pipeline', 'currency']);
 
 type Draft = Record<string, string>;
 
 function toDraft(d: Deal): Draft {
   return {
     title: d.title,
-    stage: d.stage,
-    status: d.status,
     amount: amountInput(d.amount),
     channel: d.channel,
     product: d.product ?? '',
     region: d.region ?? '',
     responsible_id: d.responsible_id ? String(d.responsible_id) : '',
-    score: d.score === null ? '' : String(d.score),
-    segment: d.segment ?? '',
     decision_date: toDateInput(d.decision_date),
-    lost_reason: d.lost_reason ?? '',
     description: d.description ?? '',
   };
 }
@@ -49,9 +49,6 @@ function changes(deal: Deal, draft: Draft): { body: Record<string, unknown>; err
         body.amount = n ?? 0;
         break;
       }
-      case 'score':
-        body.score = v === '' ? null : /^[+-]?\d+$/.test(v) ? Number(v) : v;
-        break;
       case 'responsible_id':
         body.responsible_id = v === '' ? null : Number(v);
         break;
@@ -59,8 +56,6 @@ function changes(deal: Deal, draft: Draft): { body: Record<string, unknown>; err
         body.decision_date = v === '' ? null : fromDateInput(v) ?? v;
         break;
       case 'title':
-      case 'stage':
-      case 'status':
       case 'channel':
         body[k] = v;
         break;
@@ -80,22 +75,28 @@ export function DealPage({ id, lang }: { id: number; lang: Lang }) {
   const [contact, setContact] = useState<Contact | null>(null);
   const [company, setCompany] = useState<Company | null>(null);
   const [tasks, setTasks] = useState<Task[] | null>(null);
-  const [activities, setActivities] = useState<Activity[] | null>(null);
-  const [audit, setAudit] = useState<AuditEntry[] | null>(null);
+  const [process, setProcess] = useState<DealProcess | null>(null);
+  const [timeline, setTimeline] = useState<TimelineEntry[] | null>(null);
   useTitle(deal?.title ?? t('common.loading'));
 
   const loadTasks = () =>
     listAll<Task>('/api/tasks', { deal_id: id, sort: 'due_at' }, { maxPages: 3 })
-      .then(setTasks)
-      .catch(() => setTasks([]));
-  const loadTimeline = () => {
-    void listAll<Activity>('/api/activities', { deal_id: id, sort: '-occurred_at' }, { maxPages: 3 })
-      .then(setActivities)
-      .catch(() => setActivities([]));
-    void get<{ items: AuditEntry[] }>(`/api/deals/${id}/audit`)
-      .then((r) => setAudit(r.items))
-      .catch(() => setAudit([]));
-  };
+      .then((x) => {
+        setTasks(x);
+        return x;
+      })
+      .catch(() => {
+        setTasks([]);
+        return [] as Task[];
+      });
+  const loadTimeline = () =>
+    void get<{ items: TimelineEntry[] }>(`/api/deals/${id}/timeline`)
+      .then((r) => setTimeline(r.items))
+      .catch(() => setTimeline([]));
+  const loadProcess = () =>
+    void getProcess(id)
+      .then(setProcess)
+      .catch(() => undefined);
 
   useEffect(() => {
     let live = true;
@@ -110,6 +111,7 @@ export function DealPage({ id, lang }: { id: number; lang: Lang }) {
       .catch((e) => live && setLoadError(e instanceof ApiError && (e.status === 404 || e.status === 403) ? t('deal.notFound') : errorText(e)));
     void loadTasks();
     loadTimeline();
+    loadProcess();
     return () => {
       live = false;
     };
@@ -126,6 +128,18 @@ export function DealPage({ id, lang }: { id: number; lang: Lang }) {
     setDeal(d);
     dealCache.set(d.id, d);
     loadTimeline();
+  };
+
+  /** A process step went through: fresh card, process, tasks and timeline; say what happened. */
+  const onProcessResult = (res: ProcessResult, message?: string) => {
+    onSaved(res.deal);
+    loadProcess();
+    pokeNotifications();
+    void loadTasks().then((fresh) => {
+      const titles = new Map(fresh.map((x) => [x.kind ?? '', x.title]));
+      const fx = effectsSummary(res.effects.filter((x) => !x.startsWith('stage ')), titles);
+      if (message || fx) toast([message, fx].filter(Boolean).join('. '));
+    });
   };
 
   if (loadError)
@@ -157,25 +171,39 @@ export function DealPage({ id, lang }: { id: number; lang: Lang }) {
         </h1>
         <div class="deal-sub">
           <span class={`status status-${deal.status}`}>{tk('status', deal.status)}</span>
+          {deal.status === 'lost' && deal.lost_reason && <span class="muted">{lostReasonName(deal.lost_reason)}</span>}
           <span class="deal-amount">{money(deal.amount, deal.currency)}</span>
           {deal.segment && <span class={`badge seg-${deal.segment}`}>{tk('segment', deal.segment)}</span>}
+          {deal.score !== null && <span class="muted">{t('deal.scoreShort', { score: deal.score > 0 ? `+${deal.score}` : String(deal.score) })}</span>}
           <span class="muted">{userName(deal.responsible_id)}</span>
         </div>
         <StageProgress stage={deal.stage} />
       </div>
       <div class="deal-grid">
+        <div class="deal-process">
+          <ProcessPanel deal={deal} process={process} tasks={tasks} onResult={onProcessResult} onDeal={onSaved} />
+        </div>
         <div class="deal-fields">
           <DealForm deal={deal} lang={lang} onSaved={onSaved} onConflict={setDeal} />
         </div>
         <div class="deal-main">
-          <LogActivity deal={deal} onLogged={() => {
-            loadTimeline();
-            void loadTasks();
-          }} />
-          <Timeline activities={activities} audit={audit} />
+          <ScoringPanel deal={deal} tasks={tasks} onResult={onProcessResult} />
+          <LogActivity
+            deal={deal}
+            onLogged={() => {
+              loadTimeline();
+              void loadTasks();
+            }}
+          />
+          <Timeline entries={timeline} tasks={tasks} />
         </div>
         <aside class="deal-side">
-          <TasksPanel deal={deal} tasks={tasks} reload={() => void loadTasks()} />
+          <TasksPanel deal={deal} tasks={tasks} reload={() => {
+            void loadTasks();
+            loadProcess();
+            loadTimeline();
+          }} />
+          <MembersPanel deal={deal} onSaved={onSaved} />
           <ContactPanel contact={contact} hasId={!!deal.contact_id} />
           <CompanyPanel company={company} hasId={!!deal.company_id} />
         </aside>
@@ -244,11 +272,6 @@ function DealForm({ deal, onSaved, onConflict }: { deal: Deal; lang: Lang; onSav
       return;
     }
     if (Object.keys(c.body).length === 0) return;
-    // Moving to Won/Lost closes the deal; back to a working stage reopens it.
-    if (c.body.stage && !c.body.status) {
-      const st = c.body.stage === 'won' ? 'won' : c.body.stage === 'lost' ? 'lost' : 'open';
-      if (st !== deal.status) c.body.status = st;
-    }
     setBusy(true);
     setErrors({});
     try {
@@ -296,17 +319,12 @@ function DealForm({ deal, onSaved, onConflict }: { deal: Deal; lang: Lang; onSav
       {banner && <Banner>{banner}</Banner>}
       <div class="form-grid">
         {input('title', t('field.title'), { required: true, autocomplete: 'off' }, 'span-2')}
-        {select('stage', t('field.stage'), meta.stages.map((s) => [s.code, stageName(s.code)]), 'span-2')}
-        {select('status', t('field.status'), (['open', 'won', 'lost'] as const).map((s) => [s, tk('status', s)]))}
         {input('amount', t('field.amount'), { inputMode: 'decimal', autocomplete: 'off' })}
+        {input('decision_date', t('field.decision_date'), { type: 'date' })}
         {select('responsible_id', t('field.responsible_id'), [['', t('common.none')], ...people.map((u) => [String(u.id), u.name] as [string, string])], 'span-2')}
         {select('channel', t('field.channel'), CHANNELS.map((c) => [c, tk('channel', c)]))}
         {input('region', t('field.region'), { autocomplete: 'off' })}
         {input('product', t('field.product'), { list: 'deal-products', autocomplete: 'off' }, 'span-2')}
-        {input('score', t('field.score'), { type: 'number', min: -15, max: 15, step: 1, inputMode: 'numeric' })}
-        {select('segment', t('field.segment'), [['', t('common.none')], ...(['A', 'B', 'C'] as const).map((s) => [s, s] as [string, string])])}
-        {input('decision_date', t('field.decision_date'), { type: 'date' }, 'span-2')}
-        {(draft.status === 'lost' || draft.stage === 'lost' || draft.lost_reason) && input('lost_reason', t('field.lost_reason'), {}, 'span-2')}
         <Field id="deal-description" label={t('field.description')} error={errors.description} class="span-2">
           <textarea {...fieldAttrs('deal-description', errors.description)} rows={2} value={draft.description} onInput={(e) => set('description', e.currentTarget.value)} />
         </Field>
@@ -335,6 +353,72 @@ function DealForm({ deal, onSaved, onConflict }: { deal: Deal; lang: Lang; onSav
         </button>
       </div>
     </form>
+  );
+}
+
+/** The deal's working group (deal.members); anyone who may edit the card may change it. */
+function MembersPanel({ deal, onSaved }: { deal: Deal; onSaved: (d: Deal) => void }) {
+  const [adding, setAdding] = useState('');
+  const [busy, setBusy] = useState(false);
+  const canEdit = meta.me!.role !== 'owner' && meta.me!.role !== 'curator';
+  const save = async (members: number[]) => {
+    setBusy(true);
+    try {
+      onSaved(await patch<Deal>(`/api/deals/${deal.id}`, { version: deal.version, members }));
+      setAdding('');
+    } catch (e) {
+      toast(errorText(e), 'error');
+    } finally {
+      setBusy(false);
+    }
+  };
+  const others = [...meta.users.values()].filter((u) => !u.archived && u.id !== deal.responsible_id && !deal.members.includes(u.id) && u.role !== 'owner');
+  return (
+    <section class="panel" aria-labelledby="members-h" data-testid="members">
+      <h2 id="members-h">{t('field.members')}</h2>
+      <ul class="members" role="list">
+        {deal.responsible_id && (
+          <li>
+            <span>{userName(deal.responsible_id)}</span>
+            <span class="muted member-role">{t('members.responsible')}</span>
+          </li>
+        )}
+        {deal.members.map((m) => (
+          <li>
+            <span>{userName(m)}</span>
+            <span class="muted member-role">{meta.users.get(m)?.position ?? ''}</span>
+            {canEdit && deal.status === 'open' && (
+              <button type="button" class="btn btn-ghost btn-small" disabled={busy} aria-label={t('members.remove', { name: userName(m) })} onClick={() => void save(deal.members.filter((x) => x !== m))}>
+                ×
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      {deal.members.length === 0 && <p class="muted">{t('members.none')}</p>}
+      {canEdit && deal.status === 'open' && (
+        <form
+          class="member-add"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (adding) void save([...deal.members, Number(adding)]);
+          }}
+        >
+          <label for="member-add" class="sr-only">
+            {t('members.addLabel')}
+          </label>
+          <select id="member-add" value={adding} onChange={(e) => setAdding(e.currentTarget.value)}>
+            <option value="">{t('members.pick')}</option>
+            {others.map((u) => (
+              <option value={String(u.id)}>{u.name}</option>
+            ))}
+          </select>
+          <button type="submit" class="btn btn-small" disabled={!adding || busy}>
+            {t('members.add')}
+          </button>
+        </form>
+      )}
+    </section>
   );
 }
 
@@ -642,126 +726,5 @@ function LogActivity({ deal, onLogged }: { deal: Deal; onLogged: () => void }) {
         </button>
       </div>
     </form>
-  );
-}
-
-/** "Скоринг (−15…+15)" → "Скоринг", "Сумма, ₽" → "Сумма" for the history lines. */
-function fieldLabel(field: string | null): string {
-  return tk('field', field).replace(/\s*\(.*\)$/, '').replace(/, ₽$/, '');
-}
-
-function auditValue(field: string, v: unknown): string {
-  if (v === null || v === undefined || v === '') return t('common.none');
-  switch (field) {
-    case 'stage':
-      return stageName(String(v));
-    case 'status':
-      return tk('status', String(v));
-    case 'channel':
-      return tk('channel', String(v));
-    case 'amount':
-      return money(Number(v));
-    case 'responsible_id':
-      return userName(Number(v));
-    case 'decision_date':
-      return day(String(v));
-    case 'members':
-      return Array.isArray(v) ? v.map((x) => userName(Number(x))).join(', ') || t('common.none') : String(v);
-    case 'archived':
-      return v ? '✓' : '—';
-    default:
-      return typeof v === 'string' ? v : JSON.stringify(v);
-  }
-}
-
-type TimelineItem = { at: string; kind: 'activity'; a: Activity } | { at: string; kind: 'audit'; e: AuditEntry[] };
-
-function Timeline({ activities, audit }: { activities: Activity[] | null; audit: AuditEntry[] | null }) {
-  const items = useMemo(() => {
-    const out: TimelineItem[] = [];
-    for (const a of activities ?? []) out.push({ at: a.occurred_at ?? a.created_at, kind: 'activity', a });
-    // Entries written in one save share a timestamp and author: show them together.
-    const groups = new Map<string, AuditEntry[]>();
-    for (const e of audit ?? []) {
-      if (e.field && HIDDEN_AUDIT_FIELDS.has(e.field)) continue;
-      const k = `${e.at}|${e.user_id}|${e.action === 'create' ? 'c' : 'u'}`;
-      const g = groups.get(k);
-      if (g) g.push(e);
-      else groups.set(k, [e]);
-    }
-    for (const g of groups.values()) out.push({ at: g[0].at, kind: 'audit', e: g });
-    out.sort((x, y) => Date.parse(y.at) - Date.parse(x.at));
-    return out;
-  }, [activities, audit]);
-
-  return (
-    <section class="panel" aria-labelledby="timeline-h" data-testid="timeline">
-      <h2 id="timeline-h">{t('deal.timeline')}</h2>
-      {activities === null || audit === null ? (
-        <Spinner />
-      ) : items.length === 0 ? (
-        <p class="muted">{t('deal.noTimeline')}</p>
-      ) : (
-        <ol class="timeline">
-          {items.map((it) =>
-            it.kind === 'activity' ? (
-              <li class={`tl tl-${it.a.type}`} key={`a${it.a.id}`}>
-                <div class="tl-head">
-                  <span class="tl-type">{tk('activity', it.a.type)}</span>
-                  <span class="tl-who">{userName(it.a.author_id)}</span>
-                  <time class="tl-time" dateTime={it.at}>
-                    {dateTime(it.at)}
-                  </time>
-                </div>
-                {it.a.goal && (
-                  <p>
-                    <span class="tl-label">{t('log.goal_label')}</span> {it.a.goal}
-                  </p>
-                )}
-                {it.a.outcome && (
-                  <p>
-                    <span class="tl-label">{t('log.outcome_label')}</span> {it.a.outcome}
-                  </p>
-                )}
-                {it.a.next_step && (
-                  <p>
-                    <span class="tl-label">{t('log.next_label')}</span> {it.a.next_step}
-                    {it.a.next_step_at && <span class="muted"> — {dateTime(it.a.next_step_at)}</span>}
-                  </p>
-                )}
-                {it.a.body && <p class="tl-body">{it.a.body}</p>}
-              </li>
-            ) : (
-              <li class="tl tl-audit" key={`e${it.e[0].id}`}>
-                <div class="tl-head">
-                  <span class="tl-who">{it.e[0].user_name ?? t('deal.system')}</span>
-                  <time class="tl-time" dateTime={it.at}>
-                    {dateTime(it.at)}
-                  </time>
-                </div>
-                <ul class="tl-changes">
-                  {it.e.map((e) => (
-                    <li>
-                      {e.action === 'create' ? (
-                        t('deal.created')
-                      ) : e.action === 'archive' ? (
-                        t('deal.archivedAction')
-                      ) : e.action === 'restore' ? (
-                        t('deal.restoredAction')
-                      ) : (
-                        <>
-                          {t('deal.changed', { field: fieldLabel(e.field) })}: <s>{auditValue(e.field ?? '', e.old)}</s> →{' '}
-                          <strong>{auditValue(e.field ?? '', e.new)}</strong>
-                        </>
-                      )}
-                    </li>
-                  ))}
-                </ul>
-              </li>
-            ),
-          )}
-        </ol>
-      )}
-    </section>
   );
 }

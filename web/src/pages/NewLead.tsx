@@ -1,5 +1,6 @@
 // A lead taken by hand, typically while the client is on the phone: POST /api/intake creates
-// (or finds) the contact, the deal in "Incoming request" and the first timeline entry.
+// (or finds) the contact and the deal, and starts the process — a phone lead goes straight
+// to screening, the others to getting the contact — with its first tasks.
 
 import { useRef, useState } from 'preact/hooks';
 import { post, randomKey } from '../api';
@@ -7,7 +8,7 @@ import { Banner, Field, errorField, errorText, fieldAttrs, useTitle } from '../c
 import { parseAmount } from '../format';
 import { t, tk, type Lang } from '../i18n';
 import { navigate } from '../router';
-import { deals, toast } from '../store';
+import { deals, stageName, toast } from '../store';
 import type { IntakeResult } from '../types';
 
 const CHANNELS = ['phone', 'site_form', 'email', 'messenger'] as const;
@@ -49,7 +50,7 @@ export function NewLead({ lang }: { lang: Lang }) {
       const res = await post<IntakeResult>('/api/intake', body, { idempotencyKey: key.current });
       deals.set(res.deal.id, res.deal);
       key.current = randomKey();
-      toast(t(res.contact_created ? 'lead.created' : 'lead.createdExisting', { title: res.deal.title }));
+      toast(t(res.contact_created ? 'lead.created' : 'lead.createdExisting', { title: res.deal.title, stage: stageName(res.deal.stage) }));
       navigate(`/deals/${res.deal.id}`);
     } catch (err) {
       const f = errorField(err);
