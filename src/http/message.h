@@ -3,6 +3,7 @@
 // Nothing here depends on Beast, so handlers compile fast and can be tested directly.
 
 #include <nlohmann/json.hpp>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -32,6 +33,10 @@ struct Response {
   std::string content_type = "application/json; charset=utf-8";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // Server-sent events: when set, the server sends the headers, then calls `stream` about
+  // once a second on a worker thread and writes what it returns (SSE text, "" for nothing
+  // new) until it returns nullopt, the client goes away or the server stops.
+  std::function<std::optional<std::string>()> stream;
 
   static Response Json(int status, const nlohmann::json& body);
   static Response FromError(const Error& error);

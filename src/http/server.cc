@@ -109,7 +109,8 @@ class Session : public std::enable_shared_from_this<Session> {
         res = Response::FromError(Error{Code::kInternal, "internal error", "", nullptr});
       }
       asio::post(self->stream_.get_executor(), [self, res = std::move(res), version, keep_alive]() mutable {
-        self->Write(std::move(res), version, keep_alive);
+        if (res.stream) self->StartStream(std::move(res));
+        else self->Write(std::move(res), version, keep_alive);
         --self->shared_->in_flight;
       });
     });
@@ -123,6 +124,48 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
+  // An event stream: headers, then whatever the source yields, polled once a second on a
+  // worker; the body ends when the connection closes (no Content-Length).
+  void StartStream(Response&& res) {
+    source_ = std::move(res.stream);
+    std::string head = "HTTP/1.1 200 OK\r\nServer: voronka\r\nContent-Type: text/event-stream; charset=utf-8\r\n"
+                       "Cache-Control: no-store\r\nX-Accel-Buffering: no\r\nConnection: close\r\n";
+    for (auto& [k, v] : res.headers)
+      if (k != "Cache-Control") head += k + ": " + v + "\r\n";
+    head += "\r\n";
+    stream_.expires_never();
+    WriteChunk(std::make_shared<std::string>(std::move(head)));
+  }
+
+  void WriteChunk(std::shared_ptr<std::string> data) {
+    asio::async_write(stream_.socket(), asio::buffer(*data), [self = shared_from_this(), data](beast::error_code ec, size_t) {
+      if (ec) return self->Close();
+      self->ScheduleStreamPoll();
+    });
+  }
+
+  void ScheduleStreamPoll() {
+    if (shared_->stopping.load()) return Close();
+    if (!poll_timer_) poll_timer_.emplace(stream_.get_executor());
+    poll_timer_->expires_after(std::chrono::seconds(1));
+    poll_timer_->async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec) return self->Close();
+      asio::post(self->shared_->workers, [self] {
+        std::optional<std::string> chunk;
+        try {
+          chunk = self->source_();
+        } catch (const std::exception& e) {
+          spdlog::warn("event stream ended: {}", e.what());
+        }
+        asio::post(self->stream_.get_executor(), [self, chunk = std::move(chunk)]() mutable {
+          if (!chunk) return self->Close();
+          if (chunk->empty()) return self->ScheduleStreamPoll();
+          self->WriteChunk(std::make_shared<std::string>(std::move(*chunk)));
+        });
+      });
+    });
+  }
+
   void Close() {
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
@@ -133,6 +176,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::shared_ptr<Shared> shared_;
   std::string remote_;
+  std::function<std::optional<std::string>()> source_;
+  std::optional<asio::steady_timer> poll_timer_;
 };
 
 }  // namespace

@@ -1,6 +1,8 @@
 // The process over HTTP: intake starts the reference pipeline, moves obey exit checks,
 // lost reasons run their follow-ups, notifications and the timeline record it all.
 
+#include <unistd.h>
+
 #include "fixture.h"
 
 namespace voronka::testing {
@@ -195,6 +197,23 @@ TEST_F(ProcessTest, ScoringRoutesBySegment) {
   auto r = m1->Post(Url(b, "/score"), {{"values", bad}});
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.json()["error"]["field"], "values." + bad.begin().key());
+}
+
+TEST_F(ProcessTest, NotificationsArriveLiveOverServerSentEvents) {
+  auto head = As("head@test.ru");
+  int fd = head->OpenStream("/api/notifications/stream");
+  ASSERT_GE(fd, 0);
+  std::string first = HttpClient::ReadUntil(fd, "event: unread", 5000);
+  EXPECT_NE(first.find("text/event-stream"), std::string::npos) << first;
+  EXPECT_NE(first.find("event: unread"), std::string::npos) << first;
+  // A manager scores a lead into segment A: the head is asked to form the working group.
+  auto m1 = As("m1@test.ru");
+  json deal = Intake(*m1, "phone", "Живов");
+  ASSERT_EQ(m1->Post(Url(deal, "/score"), {{"values", AllValues(*m1, 1)}}).status, 200);
+  std::string pushed = HttpClient::ReadUntil(fd, "working_group", 5000);
+  close(fd);
+  EXPECT_NE(pushed.find("event: notification"), std::string::npos) << pushed;
+  EXPECT_NE(pushed.find("working_group"), std::string::npos) << pushed;
 }
 
 TEST_F(ProcessTest, PipelinesAreServed) {

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstring>
 
 namespace voronka::testing {
@@ -129,6 +130,37 @@ HttpResponse HttpClient::Request(const std::string& method, const std::string& t
     Close();
   }
   return {};
+}
+
+int HttpClient::OpenStream(const std::string& target) {
+  HttpClient raw(port_);
+  if (!raw.Connect()) return -1;
+  std::string req = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port_) + "\r\n";
+  if (!cookies_.empty()) {
+    req += "Cookie: ";
+    bool first = true;
+    for (auto& [k, v] : cookies_) req += (first ? "" : "; ") + k + "=" + v, first = false;
+    req += "\r\n";
+  }
+  req += "\r\n";
+  if (!raw.SendAll(req)) return -1;
+  int fd = raw.fd_;
+  raw.fd_ = -1;  // handed to the caller
+  return fd;
+}
+
+std::string HttpClient::ReadUntil(int fd, const std::string& needle, int timeout_ms) {
+  std::string got;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (got.find(needle) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, 100) <= 0) continue;
+    char buf[4096];
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    got.append(buf, static_cast<size_t>(n));
+  }
+  return got;
 }
 
 int HttpClient::Login(const std::string& email, const std::string& password) {

@@ -43,6 +43,12 @@ class HttpClient {
   void SetBearer(const std::string& token) { bearer_ = token; }
   void ClearCookies() { cookies_.clear(); }
 
+  // Sends a GET with this client's cookies on a new connection and returns the socket for
+  // the caller to read a stream from (-1 on failure). The caller closes it.
+  int OpenStream(const std::string& target);
+  // Reads from a stream socket until `needle` has arrived or `timeout_ms` passed; returns all read.
+  static std::string ReadUntil(int fd, const std::string& needle, int timeout_ms);
+
  private:
   bool Connect();
   void Close();

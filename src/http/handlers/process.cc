@@ -291,6 +291,55 @@ Response Notifications(Context& ctx) {
   return Response::Json(200, {{"items", items}, {"unread", count[0].Int(0)}});
 }
 
+std::string NotificationEvent(const storage::Row& r) {
+  json n = {{"id", r.Int(0)}, {"deal_id", r.IsNull(1) ? json() : json(r.Int(1))}, {"kind", r.Text(2)},
+            {"message", {{"ru", r.Text(3)}, {"en", r.Text(4)}}}, {"created_at", FormatIso(r.Int(5))}};
+  return "id: " + std::to_string(r.Int(0)) + "\nevent: notification\ndata: " + n.dump() + "\n\n";
+}
+
+// Live notifications as server-sent events: the unread count at once, then each new
+// notification as it is stored. The stream ends after an hour; EventSource reconnects.
+Response NotificationStream(Context& ctx) {
+  int64_t user = ctx.user().user_id;
+  int64_t last = 0;
+  int64_t unread = 0;
+  {
+    auto tx = ctx.app.db.Begin(TxMode::kRead);
+    last = tx->Query("SELECT COALESCE(MAX(id), 0) FROM notifications WHERE user_id = ?", {user})[0].Int(0);
+    unread = tx->Query("SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL", {user})[0].Int(0);
+  }
+  if (auto from = ctx.req.Header("last-event-id"); from && !from->empty() &&
+                                                    from->find_first_not_of("0123456789") == std::string::npos &&
+                                                    from->size() < 18)
+    last = std::min<int64_t>(last, std::stoll(*from));
+  struct State {
+    int64_t last;
+    int polls = 0;
+    bool greeted = false;
+  };
+  auto state = std::make_shared<State>(State{last});
+  storage::Database* db = &ctx.app.db;
+  Response res;
+  res.stream = [db, user, unread, state]() -> std::optional<std::string> {
+    if (++state->polls > 3600) return std::nullopt;
+    std::string out;
+    if (!state->greeted) {
+      state->greeted = true;
+      out += "retry: 3000\nevent: unread\ndata: " + json{{"unread", unread}}.dump() + "\n\n";
+    }
+    auto tx = db->Begin(TxMode::kRead);
+    for (const auto& r : tx->Query("SELECT id, deal_id, kind, message_ru, message_en, created_at FROM notifications "
+                                   "WHERE user_id = ? AND id > ? ORDER BY id LIMIT 100",
+                                   {user, state->last})) {
+      out += NotificationEvent(r);
+      state->last = r.Int(0);
+    }
+    if (out.empty() && state->polls % 15 == 0) out = ": keep-alive\n\n";
+    return out;
+  };
+  return res;
+}
+
 Response ReadNotification(Context& ctx) {
   int64_t id = ctx.IdParam();
   int64_t n = 0;
@@ -375,6 +424,9 @@ void RegisterProcessRoutes(Router& r) {
   r.Add("GET", "/api/notifications", Auth::kRequired,
         {.summary = "My notifications (newest first) and the unread count", .tag = "process", .query = {"unread"}},
         Notifications);
+  r.Add("GET", "/api/notifications/stream", Auth::kRequired,
+        {.summary = "Live notifications (text/event-stream): unread count, then each new one", .tag = "process"},
+        NotificationStream);
   r.Add("POST", "/api/notifications/{id}/read", Auth::kRequired,
         {.summary = "Mark a notification read", .tag = "process"}, ReadNotification);
   r.Add("GET", "/api/deviations", Auth::kRequired,
