@@ -74,6 +74,16 @@ export function processErrorText(e: unknown): string {
   return errorText(e);
 }
 
+/** A refusal for a panel: the sentence without the items, and the items to list under it. */
+export function processRefusal(e: unknown): { text: string; missing: MissingItem[] } {
+  const missing = missingOf(e);
+  if (e instanceof ApiError && e.status === 422 && missing.length) {
+    const m = /^stage (\w+) is not finished/.exec(e.message ?? '');
+    if (m) return { text: t('process.notFinishedList', { stage: stageName(m[1]) }), missing };
+  }
+  return { text: processErrorText(e), missing };
+}
+
 export const getProcess = (id: number) => get<DealProcess>(`/api/deals/${id}/process`);
 
 export const moveDeal = (deal: Deal, to: string) => post<ProcessResult>(`/api/deals/${deal.id}/move`, { to, version: deal.version });

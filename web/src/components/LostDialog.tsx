@@ -98,7 +98,7 @@ export function LostDialog({ deal, onCancel, onDone }: { deal: Deal; onCancel: (
             {reason.requires.map((f) => {
               const id = `lost-${f}`;
               return (
-                <Field id={id} label={fieldLabel(f)} error={errors[f]}>
+                <Field id={id} label={fieldLabel(f)} error={errors[f]} hint={isNumberField(f) ? t('pf.our_rank_hint') : undefined}>
                   <input
                     {...fieldAttrs(id, errors[f])}
                     type={isTimeField(f) ? 'datetime-local' : isNumberField(f) ? 'number' : 'text'}

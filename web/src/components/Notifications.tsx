@@ -7,7 +7,8 @@ import { get, post } from '../api';
 import { dateTime } from '../format';
 import { loc, t } from '../i18n';
 import { navigate } from '../router';
-import type { Notification } from '../types';
+import { deals, fetchMissing } from '../store';
+import type { Deal, Notification } from '../types';
 
 const POLL_MS = 10_000;
 
@@ -72,8 +73,12 @@ export function NotificationBell() {
     if (!open) return;
     get<Feed>('/api/notifications')
       .then((feed) => {
-        setItems(feed.items.slice(0, 30));
+        const list = feed.items.slice(0, 30);
+        setItems(list);
         setUnread(feed.unread);
+        // The cards' titles under the messages.
+        const ids = list.map((x) => x.deal_id).filter((x): x is number => !!x);
+        if (ids.some((id) => !deals.has(id))) void fetchMissing<Deal>('/api/deals', deals, ids, 30).then(() => setItems((x) => (x ? [...x] : x)));
       })
       .catch(() => setItems((x) => x ?? []));
   }, [open]);
@@ -165,6 +170,7 @@ export function NotificationBell() {
                   <a href={n.deal_id ? `/deals/${n.deal_id}` : '#'} onClick={(e) => openOne(n, e)}>
                     {!n.read && <span class="sr-only">{t('notif.new')}: </span>}
                     <span class="notif-text">{loc(n.message)}</span>
+                    {n.deal_id && deals.get(n.deal_id) && <span class="notif-deal">{deals.get(n.deal_id)!.title}</span>}
                     <time class="notif-time" dateTime={n.created_at}>
                       {dateTime(n.created_at)}
                     </time>

@@ -187,7 +187,7 @@ export function DealPage({ id, lang }: { id: number; lang: Lang }) {
           <DealForm deal={deal} lang={lang} onSaved={onSaved} onConflict={setDeal} />
         </div>
         <div class="deal-main">
-          <ScoringPanel deal={deal} tasks={tasks} onResult={onProcessResult} />
+          <ScoringPanel deal={deal} tasks={tasks} blocks={process?.fields.score_blocks as Record<string, unknown> | undefined} onResult={onProcessResult} />
           <LogActivity
             deal={deal}
             onLogged={() => {
@@ -314,7 +314,7 @@ function DealForm({ deal, onSaved, onConflict }: { deal: Deal; lang: Lang; onSav
   const people = [...meta.users.values()].filter((u) => !u.archived && (u.role === 'manager' || u.role === 'head' || u.id === deal.responsible_id));
 
   return (
-    <form class="panel deal-form" ref={formRef} onSubmit={save} noValidate aria-labelledby="deal-form-h">
+    <form class={`panel deal-form${dirty ? ' deal-form-dirty' : ''}`} ref={formRef} onSubmit={save} noValidate aria-labelledby="deal-form-h">
       <h2 id="deal-form-h">{t('deal.details')}</h2>
       {banner && <Banner>{banner}</Banner>}
       <div class="form-grid">

@@ -15,9 +15,9 @@ import {
   isTimeField,
   lostReasonName,
   missingLabel,
-  missingOf,
   moveDeal,
   processErrorText,
+  processRefusal,
   recordFields,
 } from '../../process';
 import { stageName, toast } from '../../store';
@@ -63,8 +63,9 @@ export function ProcessPanel({ deal, process, tasks, onResult, onDeal }: Props) 
       const res = await moveDeal(deal, to);
       onResult(res, t('board.moved', { title: deal.title, stage: stageName(res.deal.stage) }));
     } catch (e) {
-      const missing = missingOf(e);
-      setRefusal({ text: processErrorText(e), missing });
+      const refused = processRefusal(e);
+      const missing = refused.missing;
+      setRefusal(refused);
       const firstField = missing.find((m) => m.kind === 'field' && !SCORING_FIELDS.has(m.code));
       const target = firstField ? `#pf-${firstField.code}` : missing.some((m) => m.kind === 'checklist') ? '.checklist input:not(:checked)' : '';
       if (target) requestAnimationFrame(() => document.querySelector<HTMLElement>(target)?.focus());

@@ -5,12 +5,16 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { post } from '../../api';
 import { Banner, Spinner } from '../../components/ui';
-import { loc, t, tk } from '../../i18n';
+import { loc, t } from '../../i18n';
 import { effectText, processErrorText } from '../../process';
 import { loadScoringModel } from '../../store';
 import type { Deal, ProcessResult, ScoringModel, ScoringResult, Task } from '../../types';
 
-/** Stages where the lead is being scored: the form is open there, folded elsewhere. */
+/**
+ * Stages where the lead is scored: the form is there. Elsewhere the panel shows the score
+ * only — scoring again routes the card by segment, which from a later stage would send it
+ * back (the closing stage returns to scoring for that).
+ */
 const SCORING_STAGES = new Set(['screening', 'scoring']);
 
 const signed = (n: number) => (n > 0 ? `+${n}` : n < 0 ? `−${-n}` : '0');
@@ -18,10 +22,12 @@ const signed = (n: number) => (n > 0 ? `+${n}` : n < 0 ? `−${-n}` : '0');
 interface Props {
   deal: Deal;
   tasks: Task[] | null;
+  /** The last scoring's block totals (process field score_blocks), if any. */
+  blocks?: Record<string, unknown> | null;
   onResult: (r: ProcessResult & { scoring: ScoringResult }, message?: string) => void;
 }
 
-export function ScoringPanel({ deal, tasks, onResult }: Props) {
+export function ScoringPanel({ deal, tasks, blocks, onResult }: Props) {
   const [model, setModel] = useState<ScoringModel | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [knockouts, setKnockouts] = useState<Record<string, boolean>>({});
@@ -31,14 +37,12 @@ export function ScoringPanel({ deal, tasks, onResult }: Props) {
   const [result, setResult] = useState<{ scoring: ScoringResult; effects: string[] } | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
   const active = deal.status === 'open' && SCORING_STAGES.has(deal.stage);
-  const [open, setOpen] = useState(active);
 
   useEffect(() => {
     loadScoringModel()
       .then(setModel)
       .catch((e) => setLoadError(processErrorText(e)));
   }, []);
-  useEffect(() => setOpen(active), [active]);
 
   const params = useMemo(() => model?.blocks.flatMap((b) => b.parameters) ?? [], [model]);
   const answered = params.filter((p) => values[p.code] !== undefined).length;
@@ -46,7 +50,7 @@ export function ScoringPanel({ deal, tasks, onResult }: Props) {
   const failed = Object.values(knockouts).some(Boolean);
   const segment = model?.segments.find((s) => total >= s.min && total <= s.max) ?? null;
 
-  if (deal.status !== 'open' && !result && deal.score === null) return null;
+  if (!active && !result && deal.score === null) return null;
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -113,13 +117,17 @@ export function ScoringPanel({ deal, tasks, onResult }: Props) {
       )}
 
       {loadError && <Banner>{loadError}</Banner>}
-      {deal.status === 'open' && !active && !open && (
-        <button type="button" class="btn btn-small" aria-expanded="false" aria-controls="scoring-form" onClick={() => setOpen(true)}>
-          {deal.score === null ? t('scoring.open') : t('scoring.rescore')}
-        </button>
+      {!active && blocks && model && (
+        <p class="block-totals">
+          {model.blocks.map((b) => (
+            <span>
+              {loc(b.name)} <strong>{signed(Number(blocks[b.code] ?? 0))}</strong>
+            </span>
+          ))}
+        </p>
       )}
-      {deal.status === 'open' && open && !model && !loadError && <Spinner />}
-      {deal.status === 'open' && open && model && (
+      {active && !model && !loadError && <Spinner />}
+      {active && model && (
         <form id="scoring-form" class="scoring-form" ref={formRef} onSubmit={submit} noValidate>
           <details class="knockouts" open={deal.stage === 'screening' || failed}>
             <summary>
@@ -187,7 +195,7 @@ export function ScoringPanel({ deal, tasks, onResult }: Props) {
               <>
                 <span>
                   {t('scoring.total')} <strong class="total-num">{signed(total)}</strong>
-                  <span class="muted"> ({model.min_total}…+{model.max_total})</span>
+                  <span class="muted"> ({signed(model.min_total)}…{signed(model.max_total)})</span>
                 </span>
                 {segment && answered > 0 && (
                   <span class={`badge seg-${segment.code}`} title={loc(segment.description)}>
@@ -200,18 +208,12 @@ export function ScoringPanel({ deal, tasks, onResult }: Props) {
           </div>
           {error && <Banner>{error}</Banner>}
           <div class="form-actions">
-            {!active && (
-              <button type="button" class="btn btn-ghost" onClick={() => setOpen(false)}>
-                {t('common.cancel')}
-              </button>
-            )}
             <button type="submit" class="btn btn-primary" disabled={busy}>
               {busy ? t('common.saving') : t('scoring.submit')}
             </button>
           </div>
         </form>
       )}
-      {deal.status !== 'open' && deal.segment && <p class="muted">{tk('segment', deal.segment)}</p>}
     </section>
   );
 }
