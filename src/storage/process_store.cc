@@ -204,22 +204,23 @@ int FireDueTimers(Database& db, TimeMs now, const process::WorkTime& work_time, 
       due = DueTimers(*tx, now, batch);
     }
     if (due.empty()) return fired;
-    for (const auto& t : due) {
-      db.Write([&](Tx& tx) {
+    // One transaction per batch, a savepoint per timer: a failing card does not stop the rest.
+    db.Write([&](Tx& tx) {
+      for (const auto& t : due) {
         // Claim the timer; if another runner took it, nothing happens.
         if (tx.Exec("DELETE FROM process_timers WHERE deal_id = ? AND code = ? AND fires_at = ?",
                     {t.deal_id, t.code, t.fires_at}) == 0)
-          return;
+          continue;
         process::Event e{process::Event::Kind::kTimerFired, "", t.code, json::object()};
         // A timer whose deal is gone or closed is dropped; its partial effects are undone.
         tx.ExecScript("SAVEPOINT fire");
         auto r = RunProcessEvent(tx, t.deal_id, e, std::nullopt, {std::nullopt, now}, work_time);
         if (!r.ok()) tx.ExecScript("ROLLBACK TO SAVEPOINT fire");
         tx.ExecScript("RELEASE SAVEPOINT fire");
-        tx.Commit();
         ++fired;
-      });
-    }
+      }
+      tx.Commit();
+    });
   }
 }
 
