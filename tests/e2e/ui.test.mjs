@@ -385,13 +385,15 @@ describe('web UI: a manager works leads through the process', { timeout: 300_000
     assert.equal(body.done, true);
   });
 
-  step('the head sees the notification about the working group and opens the card from it', async () => {
+  step('the head sees the deviations and the notification about the working group, and opens the card from it', async () => {
     const headContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ru-RU', timezoneId: 'Europe/Moscow' });
     try {
       const head = await headContext.newPage();
       head.setDefaultTimeout(15_000);
       head.on('pageerror', (e) => pageErrors.push(`head: ${e.message}`));
       await login(head, 'head@demo.voronka.ru');
+      // The head's desktop has the deviations from the process (missed checkpoints).
+      await head.getByTestId('deviations').getByRole('heading', { name: /Отклонения от процесса/ }).waitFor();
       const count = head.getByTestId('bell-count');
       await count.waitFor();
       const before = (await api('/api/notifications?unread=true', 'GET', undefined, head)).body.unread;

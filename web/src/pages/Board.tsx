@@ -12,7 +12,7 @@ import { LostDialog } from '../components/LostDialog';
 import { Banner, errorText, useTitle } from '../components/ui';
 import { money, moneyShort } from '../format';
 import { t, tk, type Lang } from '../i18n';
-import { effectsSummary, lostReasonName, moveDeal, processErrorText } from '../process';
+import { effectsSummary, lostReasonName, moveDeal, processErrorText, stageDef } from '../process';
 import { navigate } from '../router';
 import { companies, fetchMissing, meta, shortName, stageName, toast } from '../store';
 import type { Company, Deal, ProcessResult, Task } from '../types';
@@ -471,7 +471,17 @@ function useDrag(boardRef: { current: HTMLDivElement | null }, onDrop: (id: numb
       over = col;
       if (col && col.dataset.stage !== pending?.from) col.classList.add('column-over');
     };
+    // While dragging, the columns the process allows from here are marked; the others dimmed.
+    const markColumns = (from: string) => {
+      const def = stageDef(from);
+      const allowed = new Set([...(def?.next ?? []), ...(def?.returns ?? []), ...(def && def.kind === '' ? ['lost'] : [])]);
+      board.querySelectorAll<HTMLElement>('.column').forEach((c) => {
+        const code = c.dataset.stage ?? '';
+        if (code !== from) c.classList.add(allowed.has(code) ? 'column-allowed' : 'column-blocked');
+      });
+    };
     const cleanup = () => {
+      board.querySelectorAll('.column-allowed, .column-blocked').forEach((c) => c.classList.remove('column-allowed', 'column-blocked'));
       ghost?.remove();
       ghost = null;
       setOver(null);
@@ -508,6 +518,7 @@ function useDrag(boardRef: { current: HTMLDivElement | null }, onDrop: (id: numb
         ghost.style.width = `${r.width}px`;
         document.body.appendChild(ghost);
         pending.el.classList.add('card-dragging');
+        if (meta.pipeline) markColumns(pending.from);
         document.body.classList.add('dragging');
         scrollTimer = window.setInterval(autoScroll, 30);
       }

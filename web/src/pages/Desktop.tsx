@@ -1,11 +1,12 @@
 // The manager's home: own open tasks — overdue, today, upcoming — each linking to its card,
-// each completable in place.
+// each completable in place. The head (and admin, owner) also sees the latest deviations
+// from the process in their scope: missed checkpoints, by whom, on which card.
 
 import { useEffect, useState } from 'preact/hooks';
-import { listAll, patch } from '../api';
+import { get, listAll, patch } from '../api';
 import { Banner, Spinner, errorText, useTitle } from '../components/ui';
 import { dateTime, day, relDay, startOfDay, time } from '../format';
-import { t, type Key, type Lang } from '../i18n';
+import { loc, t, type Key, type Lang } from '../i18n';
 import { Link } from '../router';
 import { deals, fetchMissing, meta, stageName, toast } from '../store';
 import type { Deal, Task } from '../types';
@@ -110,6 +111,7 @@ export function Desktop({ lang }: { lang: Lang }) {
         </Banner>
       )}
       {!groups && !error && <Spinner />}
+      {(me.role === 'head' || me.role === 'admin' || me.role === 'owner') && <Deviations />}
       {groups && (
         <div class="task-columns">
           <TaskGroup id="overdue" title="desktop.overdue" empty="desktop.noOverdue" tasks={groups.overdue} working={working} onComplete={complete} />
@@ -165,6 +167,55 @@ function TaskGroup(props: { id: string; title: Key; empty: Key; tasks: Task[]; m
               </li>
             );
           })}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+interface Deviation {
+  id: number;
+  deal_id: number;
+  code: string;
+  user_name: string | null;
+  message: { ru: string; en: string };
+  created_at: string;
+}
+
+const DEVIATIONS_SHOWN = 8;
+
+function Deviations() {
+  const [items, setItems] = useState<Deviation[] | null>(null);
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    get<{ items: Deviation[] }>('/api/deviations')
+      .then((r) => {
+        setItems(r.items);
+        const ids = r.items.slice(0, DEVIATIONS_SHOWN).map((x) => x.deal_id);
+        if (ids.some((id) => !deals.has(id))) void fetchMissing('/api/deals', deals, ids, DEVIATIONS_SHOWN).then(() => setTick((n) => n + 1));
+      })
+      .catch(() => setItems([]));
+  }, []);
+  if (items === null) return null;
+  return (
+    <section class="panel deviations" aria-labelledby="dev-h" data-testid="deviations">
+      <h2 id="dev-h">
+        {t('desktop.deviations')} <span class="count">{items.length}</span>
+      </h2>
+      {items.length === 0 ? (
+        <p class="muted">{t('desktop.noDeviations')}</p>
+      ) : (
+        <ul class="dev-list" role="list">
+          {items.slice(0, DEVIATIONS_SHOWN).map((d) => (
+            <li key={d.id}>
+              <span class="dev-msg">{loc(d.message)}</span>
+              <span class="muted">{d.user_name ?? t('deal.system')}</span>
+              <Link href={`/deals/${d.deal_id}`}>{deals.get(d.deal_id)?.title ?? `#${d.deal_id}`}</Link>
+              <time class="muted" dateTime={d.created_at}>
+                {dateTime(d.created_at)}
+              </time>
+            </li>
+          ))}
         </ul>
       )}
     </section>
