@@ -216,6 +216,24 @@ TEST_F(ProcessTest, NotificationsArriveLiveOverServerSentEvents) {
   EXPECT_NE(pushed.find("working_group"), std::string::npos) << pushed;
 }
 
+TEST_F(ProcessTest, CallWindowsRespectTheClientsTimeZone) {
+  auto m1 = As("m1@test.ru");
+  auto contact = m1->Post("/api/contacts", {{"name", "Владивостоков"}, {"time_zone", "Asia/Vladivostok"}});
+  ASSERT_EQ(contact.status, 201);
+  auto r = m1->Get("/api/contacts/" + std::to_string(contact.json()["id"].get<int64_t>()) + "/call_windows?days=7");
+  ASSERT_EQ(r.status, 200) << r.body;
+  json windows = r.json()["windows"];
+  ASSERT_FALSE(windows.empty());
+  for (auto& w : windows) {
+    // Vladivostok is UTC+10: 10:00–19:00 there is 00:00–09:00 UTC; our day is 06:00–15:00 UTC.
+    int from_h = std::stoi(w["from"].get<std::string>().substr(11, 2));
+    int to_h = std::stoi(w["to"].get<std::string>().substr(11, 2));
+    EXPECT_GE(from_h, 6) << w.dump();
+    EXPECT_LE(to_h, 9) << w.dump();
+  }
+  EXPECT_EQ(m1->Get("/api/contacts/1/call_windows?days=99").status, 400);
+}
+
 TEST_F(ProcessTest, PipelinesAreServed) {
   auto m1 = As("m1@test.ru");
   json list = m1->Get("/api/pipelines").json();

@@ -6,6 +6,7 @@
 #include "http/api.h"
 #include "http/handlers/deal_access.h"
 #include "process/definition.h"
+#include "process/calendar.h"
 #include "process/diff.h"
 #include "storage/definitions_store.h"
 #include "process/work_time.h"
@@ -136,6 +137,30 @@ Response ScoreDeal(Context& ctx) {
   json out = json::parse(res.body);
   out["scoring"] = scoring::ScoringResultToJson(result);
   return Response::Json(200, out);
+}
+
+// When to call a contact: our working time that is also 10:00–19:00 on a weekday for them.
+Response CallWindows(Context& ctx) {
+  int64_t id = ctx.IdParam();
+  int days = 3;
+  if (auto d = ctx.req.Query("days")) {
+    if (d->empty() || d->size() > 2 || d->find_first_not_of("0123456789") != std::string::npos || std::stoi(*d) < 1 ||
+        std::stoi(*d) > 14)
+      Fail(Error::Invalid("days", "days must be from 1 to 14"));
+    days = std::stoi(*d);
+  }
+  auto tx = ctx.app.db.Begin(TxMode::kRead);
+  const auto& contacts = *domain::FindEntity("contacts");
+  RequireAccess(*tx, ctx, contacts, id, false);
+  json contact = Unwrap(storage::GetRecord(*tx, contacts, id, ctx.now));
+  std::string tz = contact["time_zone"].is_string() ? contact["time_zone"].get<std::string>() : "";
+  const auto& ours = process::BusinessCalendar::RussianDefault();
+  json windows = json::array();
+  for (const auto& [from, to] : process::BusinessCalendar::SuggestCallWindows(ctx.now, tz, ours, days))
+    windows.push_back({{"from", FormatIso(from)}, {"to", FormatIso(to)}});
+  return Response::Json(200, {{"contact_time_zone", tz.empty() ? json(nullptr) : json(tz)},
+                              {"our_time_zone", std::string(ours.time_zone())},
+                              {"windows", windows}});
 }
 
 Response ScoringModel(Context&) { return Response::Json(200, scoring::ModelToJson(scoring::DefaultModel())); }
@@ -424,6 +449,10 @@ void RegisterProcessRoutes(Router& r) {
   r.Add("GET", "/api/notifications", Auth::kRequired,
         {.summary = "My notifications (newest first) and the unread count", .tag = "process", .query = {"unread"}},
         Notifications);
+  r.Add("GET", "/api/contacts/{id}/call_windows", Auth::kRequired,
+        {.summary = "Convenient call times: our working hours that are the client's daytime (?days=1..14)",
+         .tag = "process", .query = {"days"}},
+        CallWindows);
   r.Add("GET", "/api/notifications/stream", Auth::kRequired,
         {.summary = "Live notifications (text/event-stream): unread count, then each new one", .tag = "process"},
         NotificationStream);
