@@ -42,8 +42,11 @@ build-release: deps
 	@cmake -S . -B $(BUILD_RELEASE) -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 	@cmake --build $(BUILD_RELEASE) -j $(JOBS)
 
+# Every test on SQLite, and the storage and API tests again on PostgreSQL (pg.*): a throwaway
+# cluster (Debian's postgresql-15, Unix socket only) lives for the run and is removed after it,
+# also when tests fail.
 test: build-debug
-	cd $(BUILD_DEBUG) && ctest -j $(JOBS) --output-on-failure --timeout 600
+	cd $(BUILD_DEBUG) && $(CURDIR)/tests/with_postgres.sh ctest -j $(JOBS) --output-on-failure --timeout 600
 
 demo: build-release
 	@mkdir -p $(DEMO_DIR)

@@ -1,5 +1,6 @@
 #include "storage/db.h"
 
+#include "storage/postgres/pg_db.h"
 #include "storage/sqlite/sqlite_db.h"
 
 namespace voronka::storage {
@@ -40,10 +41,9 @@ void Database::Write(const std::function<void(Tx&)>& fn) {
 }
 
 std::unique_ptr<Database> OpenDatabase(const std::string& url, const DatabaseOptions& options) {
+  if (IsPostgresUrl(url)) return OpenPostgres(url, options);
   std::string path = url;
   if (path.rfind("sqlite:", 0) == 0) path = path.substr(7);
-  if (path.rfind("postgres", 0) == 0)
-    throw DbError(DbError::Kind::kUnavailable, "PostgreSQL is not supported by this build yet: " + url);
   return OpenSqlite(path, options);
 }
 

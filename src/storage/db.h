@@ -1,5 +1,5 @@
 #pragma once
-// The storage interface every engine implements (SQLite now, PostgreSQL next).
+// The storage interface every engine implements (SQLite and PostgreSQL).
 // SQL above this interface is portable: `?` placeholders, RETURNING, ON CONFLICT,
 // no engine-specific functions. Engine differences live in the implementations
 // and in the migration placeholders (see migrate.h).
@@ -86,7 +86,9 @@ class Database {
   // its changes by calling tx.Commit() (its last use of tx); returning without committing,
   // or throwing, undoes them, and the exception is rethrown here. An engine may run several
   // callers' functions in one transaction (group commit), each in its own savepoint, so `fn`
-  // must write only through `tx` and must not open another write transaction.
+  // must write only through `tx` and must not open another write transaction. An engine may
+  // also run `fn` again after a transient conflict (PostgreSQL: unique violation, deadlock),
+  // so `fn` must leave nothing behind but its writes through `tx` and what it returns.
   virtual void Write(const std::function<void(Tx&)>& fn);
 };
 
@@ -94,7 +96,8 @@ struct DatabaseOptions {
   int pool_size = 8;
 };
 
-// Opens "path/to/file.db" or "sqlite:path" (SQLite, created if missing).
+// Opens "path/to/file.db" or "sqlite:path" (SQLite, created if missing), or PostgreSQL for
+// "postgresql://…", "postgres://…" and "postgres:KEY=VALUE …" (see postgres/pg_db.h).
 // Throws DbError(kUnavailable) when it cannot be opened.
 std::unique_ptr<Database> OpenDatabase(const std::string& url, const DatabaseOptions& options = {});
 

@@ -206,20 +206,33 @@ int FireDueTimers(Database& db, TimeMs now, const process::WorkTime& work_time, 
     if (due.empty()) return fired;
     // One transaction per batch, a savepoint per timer: a failing card does not stop the rest.
     db.Write([&](Tx& tx) {
+      int n = 0;  // counted after the commit: an engine may run this function again
       for (const auto& t : due) {
-        // Claim the timer; if another runner took it, nothing happens.
-        if (tx.Exec("DELETE FROM process_timers WHERE deal_id = ? AND code = ? AND fires_at = ?",
-                    {t.deal_id, t.code, t.fires_at}) == 0)
-          continue;
-        process::Event e{process::Event::Kind::kTimerFired, "", t.code, json::object()};
-        // A timer whose deal is gone or closed is dropped; its partial effects are undone.
+        const char* claim = "DELETE FROM process_timers WHERE deal_id = ? AND code = ? AND fires_at = ?";
         tx.ExecScript("SAVEPOINT fire");
+        // Claim the timer; if another runner took it, nothing happens.
+        if (tx.Exec(claim, {t.deal_id, t.code, t.fires_at}) == 0) {
+          tx.ExecScript("RELEASE SAVEPOINT fire");
+          continue;
+        }
+        process::Event e{process::Event::Kind::kTimerFired, "", t.code, json::object()};
         auto r = RunProcessEvent(tx, t.deal_id, e, std::nullopt, {std::nullopt, now}, work_time);
-        if (!r.ok()) tx.ExecScript("ROLLBACK TO SAVEPOINT fire");
+        if (!r.ok()) {
+          tx.ExecScript("ROLLBACK TO SAVEPOINT fire");
+          // The deal was changed by another server between our read and our write (PostgreSQL):
+          // the claim is undone too and the timer fires on the next pass. A timer whose deal is
+          // gone or closed is dropped; its partial effects are undone.
+          if (r.error().code == Code::kConflict) {
+            tx.ExecScript("RELEASE SAVEPOINT fire");
+            continue;
+          }
+          tx.Exec(claim, {t.deal_id, t.code, t.fires_at});
+        }
         tx.ExecScript("RELEASE SAVEPOINT fire");
-        ++fired;
+        ++n;
       }
       tx.Commit();
+      fired += n;
     });
   }
 }

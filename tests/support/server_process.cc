@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -15,27 +16,95 @@ namespace voronka::testing {
 
 namespace fs = std::filesystem;
 
-ServerProcess::ServerProcess() {
+namespace {
+
+std::string ShellQuote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+std::string Env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+// VORONKA_TEST_PG with its dbname replaced.
+std::string WithDatabase(const std::string& conninfo, const std::string& dbname) {
+  std::string out;
+  size_t pos = 0;
+  while (pos < conninfo.size()) {
+    size_t end = conninfo.find(' ', pos);
+    if (end == std::string::npos) end = conninfo.size();
+    std::string word = conninfo.substr(pos, end - pos);
+    if (!word.empty() && word.rfind("dbname=", 0) != 0) out += word + " ";
+    pos = end + 1;
+  }
+  return out + "dbname=" + dbname;
+}
+
+std::string MakeTempDir() {
   std::string tmpl = (fs::temp_directory_path() / "voronka-test-XXXXXX").string();
   if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-  dir_ = tmpl;
-  db_ = dir_ + "/voronka.db";
+  return tmpl;
+}
+
+}  // namespace
+
+bool UsingPostgres() { return Env("VORONKA_TEST_BACKEND") == "postgres"; }
+
+std::string PostgresUnavailableReason() {
+  if (!Env("VORONKA_TEST_PG").empty()) return "";
+  return "VORONKA_TEST_PG is not set: PostgreSQL tests need a cluster; run them with `make test` or "
+         "tests/with_postgres.sh ctest -R '^pg\\.'";
+}
+
+int RunPsql(const std::string& conninfo, const std::string& sql, std::string* out) {
+  std::string psql = fs::exists("/usr/lib/postgresql/15/bin/psql") ? "/usr/lib/postgresql/15/bin/psql" : "psql";
+  std::string cmd = psql + " -X -q -At -v ON_ERROR_STOP=1 -d " + ShellQuote(conninfo) + " -c " + ShellQuote(sql) + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return -1;
+  char buf[4096];
+  std::string output;
+  while (size_t n = fread(buf, 1, sizeof buf, p)) output.append(buf, n);
+  int status = pclose(p);
+  if (out) *out = output;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+ServerProcess::ServerProcess() {
+  dir_ = MakeTempDir();
+  if (!UsingPostgres()) {
+    db_ = dir_ + "/voronka.db";
+    return;
+  }
+  std::string cluster = Env("VORONKA_TEST_PG");
+  if (cluster.empty()) throw std::runtime_error(PostgresUnavailableReason());
+  static std::atomic<int> counter{0};
+  std::string name = "voronka_t_" + std::to_string(getpid()) + "_" + std::to_string(counter++);
+  std::string out;
+  if (RunPsql(cluster, "CREATE DATABASE " + name, &out) != 0)
+    throw std::runtime_error("cannot create PostgreSQL database " + name + ": " + out);
+  pg_database_ = name;
+  pg_conninfo_ = WithDatabase(cluster, name);
+  db_ = "postgres:" + pg_conninfo_;
+}
+
+ServerProcess::ServerProcess(const std::string& db_url) : dir_(MakeTempDir()), db_(db_url) {
+  if (db_url.rfind("postgres:", 0) == 0) pg_conninfo_ = db_url.substr(9);
 }
 
 ServerProcess::~ServerProcess() {
   Kill();
+  if (!pg_database_.empty()) RunPsql(Env("VORONKA_TEST_PG"), "DROP DATABASE IF EXISTS " + pg_database_ + " WITH (FORCE)");
   std::error_code ec;
   fs::remove_all(dir_, ec);
 }
 
 int ServerProcess::RunCli(const std::vector<std::string>& args, std::string* out) const {
   std::string cmd = std::string(VORONKA_BINARY) + " --log-level warn";
-  for (const auto& a : args) {
-    std::string q = "'";
-    for (char c : a) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    cmd += " " + q + "'";
-  }
-  cmd += " --db '" + db_ + "' 2>&1";
+  for (const auto& a : args) cmd += " " + ShellQuote(a);
+  cmd += " --db " + ShellQuote(db_) + " 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   if (!p) return -1;
   char buf[4096];

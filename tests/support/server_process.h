@@ -1,17 +1,34 @@
 #pragma once
-// Runs the real `voronka` binary for API tests: a fresh SQLite database in a temporary
-// directory, `voronka serve` on a free loopback port, SIGKILL or SIGTERM on demand.
+// Runs the real `voronka` binary for API tests: a fresh database, `voronka serve` on a free
+// loopback port, SIGKILL or SIGTERM on demand.
+//
+// The backend comes from the environment, so one test binary serves both runs (see
+// tests/CMakeLists.txt): VORONKA_TEST_BACKEND=postgres makes every ServerProcess create its
+// own database (voronka_t_<pid>_<n>) on the cluster named by VORONKA_TEST_PG, a libpq
+// connection string such as "host=/tmp/pg port=5433 user=postgres dbname=postgres" (set by
+// tests/with_postgres.sh), and drop it again; otherwise the database is a SQLite file in the
+// temporary directory.
 
 #include <string>
 #include <vector>
 
 namespace voronka::testing {
 
+// True when VORONKA_TEST_BACKEND=postgres.
+bool UsingPostgres();
+// Why PostgreSQL tests cannot run here (VORONKA_TEST_PG unset), or "" when they can.
+std::string PostgresUnavailableReason();
+// `psql` on `conninfo` with ON_ERROR_STOP, unaligned tuples-only output (-At). Returns the
+// exit code; stdout and stderr in *out.
+int RunPsql(const std::string& conninfo, const std::string& sql, std::string* out = nullptr);
+
 class ServerProcess {
  public:
-  // Creates a temporary directory holding the database. Does not start the server.
+  // Creates a temporary directory and a fresh database (see above). Does not start the server.
   ServerProcess();
-  ~ServerProcess();  // stops the server (SIGKILL) and removes the directory
+  // Another server on `db_url` (e.g. other.db_url()); the database is not created or dropped.
+  explicit ServerProcess(const std::string& db_url);
+  ~ServerProcess();  // stops the server (SIGKILL), drops its own database, removes the directory
 
   // Runs `voronka ARGS... --db DB` to completion; returns the exit code, stdout in *out.
   int RunCli(const std::vector<std::string>& args, std::string* out = nullptr) const;
@@ -26,11 +43,16 @@ class ServerProcess {
   void Terminate();  // SIGTERM, graceful; waits for exit
   bool running() const { return pid_ > 0; }
   int port() const { return port_; }
+  // The --db argument: a SQLite path, or "postgres:<conninfo>".
+  const std::string& db_url() const { return db_; }
   const std::string& db_path() const { return db_; }
+  // PostgreSQL only: the libpq connection string of the database, for RunPsql.
+  const std::string& pg_conninfo() const { return pg_conninfo_; }
   const std::string& dir() const { return dir_; }
 
  private:
   std::string dir_, db_;
+  std::string pg_conninfo_, pg_database_;  // pg_database_: created here, dropped in the destructor
   int pid_ = -1;
   int port_ = 0;
 };
