@@ -72,6 +72,11 @@ class Run {
         return Status::Ok();
       }
       case Event::Kind::kCheck: {
+        const Stage* stage = def_.FindStage(s_.stage);
+        bool known = false;
+        if (stage)
+          for (const auto& [code, text] : stage->checklist) known = known || code == e.code;
+        if (!known) return Error::Invalid("item", "stage " + s_.stage + " has no checklist item '" + e.code + "'");
         bool on = !e.fields.contains("checked") || e.fields["checked"] != false;
         if (on) s_.checked.insert(e.code);
         else s_.checked.erase(e.code);
@@ -130,6 +135,13 @@ class Run {
         return err;
       }
     }
+    // The user moves the card on: the process tasks still open were evidently done.
+    std::vector<std::string> open(s_.open_tasks.begin(), s_.open_tasks.end());
+    for (const auto& code : open) {
+      Cancel("task:" + code);
+      s_.open_tasks.erase(code);
+      fx_.push_back(effects::CloseTask{code, true});
+    }
     return Enter(to);
   }
 
@@ -153,6 +165,7 @@ class Run {
       std::vector<std::string> all;
       for (const auto& [t, at] : s_.timers) all.push_back(t);
       for (const auto& t : all) Cancel(t);
+      for (const auto& code : s_.open_tasks) fx_.push_back(effects::CloseTask{code, false});
       s_.open_tasks.clear();
     } else {
       s_.status = "open";
@@ -336,6 +349,8 @@ std::string Describe(const Effect& e) {
           return "email " + x.template_code + " to " + x.to;
         else if constexpr (std::is_same_v<T, effects::AddMembers>)
           return "members + " + Join(x.roles);
+        else if constexpr (std::is_same_v<T, effects::CloseTask>)
+          return std::string(x.completed ? "complete" : "drop") + " task " + x.code;
         else
           return "set " + x.field + " = " + x.value.dump();
       },

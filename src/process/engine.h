@@ -69,6 +69,9 @@ struct CreateTask {
 };
 struct SetTimer { std::string code; TimeMs at = 0; };
 struct CancelTimer { std::string code; };
+// A process task is settled by the card moving on (the step it asked for was evidently
+// done), or dropped because the card closed.
+struct CloseTask { std::string code; bool completed = true; };
 struct Notify { std::vector<std::string> roles; Text message; };
 struct Deviation { std::string code; Text message; std::vector<std::string> notify; };
 struct SendEmail { std::string template_code; std::string to; };
@@ -78,7 +81,7 @@ struct SetField { std::string field; nlohmann::json value; };
 
 using Effect = std::variant<effects::StageChanged, effects::CreateTask, effects::SetTimer, effects::CancelTimer,
                             effects::Notify, effects::Deviation, effects::SendEmail, effects::AddMembers,
-                            effects::SetField>;
+                            effects::SetField, effects::CloseTask>;
 
 // One line per effect, stable, for tests and the timeline: "task get_contact due 2026-11-24T10:30:00Z".
 std::string Describe(const Effect& e);
@@ -92,7 +95,9 @@ struct Decision {
 //   kUnprocessable "cannot move from A to B …" when B is not a next stage or return of A;
 //   kUnprocessable with extra {"missing": [{kind: field|checklist, code, ru, en}]} when the
 //     exit checks of the current stage fail on a forward move, or a lost reason lacks fields;
-//   kInvalid for an unknown stage, lost reason or an event on a closed card.
+//   kInvalid for an unknown stage, checklist item or lost reason, or an event on a closed card.
+// A user's move (kMove) settles the open checkpoint tasks (CloseTask completed); closing
+// the card drops them (CloseTask not completed).
 Result<Decision> Decide(const Definition& def, const CardState& state, const Event& event, TimeMs now,
                         const WorkTime& wt);
 

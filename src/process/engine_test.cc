@@ -106,6 +106,32 @@ TEST_F(ItStudio, ExitChecksListWhatIsMissing) {
   EXPECT_EQ(moved.state.stage, "screening");
 }
 
+TEST_F(ItStudio, MovingOnSettlesOpenCheckpointsAndClosingDropsThem) {
+  auto lead = Step({}, Created("email")).state;  // take_lead and get_contact pending
+  for (const char* item : {"phone", "time_zone", "call_time"})
+    lead = Step(lead, {Event::Kind::kCheck, "", item, json::object()}).state;
+  auto moved = Step(lead, Move("screening"), kT0 + 20 * kMin);
+  auto lines = Lines(moved);
+  EXPECT_EQ(std::vector<std::string>(lines.begin(), lines.begin() + 4),
+            (std::vector<std::string>{"cancel timer task:get_contact", "complete task get_contact",
+                                      "cancel timer task:take_lead", "complete task take_lead"}));
+  EXPECT_TRUE(moved.state.open_tasks.empty());
+  // Closing with a checkpoint still open drops it, and no deviation can follow.
+  auto fresh = Step({}, Created("email")).state;
+  auto closed = Step(fresh, Lost("segment_c"));
+  EXPECT_EQ(closed.state.status, "lost");
+  auto closed_lines = Lines(closed);
+  EXPECT_NE(std::find(closed_lines.begin(), closed_lines.end(), "drop task take_lead"), closed_lines.end());
+  EXPECT_TRUE(closed.state.timers.empty());
+  EXPECT_TRUE(closed.state.open_tasks.empty());
+}
+
+TEST_F(ItStudio, UnknownChecklistItemIsRefused) {
+  auto r = Decide(def, At("contact"), {Event::Kind::kCheck, "", "bogus", json::object()}, kT0, wt);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "stage contact has no checklist item 'bogus'");
+}
+
 TEST_F(ItStudio, MovesOutsideTheMapAreRefused) {
   auto r = Decide(def, At("contact"), Move("won"), kT0, wt);
   ASSERT_FALSE(r.ok());
