@@ -195,11 +195,13 @@ Response Timeline(Context& ctx) {
                                  {id}))
     items.push_back({{"at", FormatIso(r.Int(0))}, {"kind", "process"}, {"user_name", r.IsNull(2) ? json() : json(r.Text(2))},
                      {"event", r.Text(3)}, {"text", r.Text(4)}});
-  for (const auto& r : tx->Query("SELECT a.occurred_at, a.type, a.goal, a.outcome, a.next_step, u.name FROM activities a "
-                                 "LEFT JOIN users u ON u.id = a.author_id WHERE a.deal_id = ? AND a.archived = 0",
+  for (const auto& r : tx->Query("SELECT a.occurred_at, a.type, a.goal, a.outcome, a.next_step, u.name, a.id, "
+                                 "a.next_step_at, a.body FROM activities a LEFT JOIN users u ON u.id = a.author_id "
+                                 "WHERE a.deal_id = ? AND a.archived = 0",
                                  {id}))
-    items.push_back({{"at", FormatIso(r.Int(0))}, {"kind", "activity"}, {"type", r.Text(1)},
+    items.push_back({{"at", FormatIso(r.Int(0))}, {"kind", "activity"}, {"id", r.Int(6)}, {"type", r.Text(1)},
                      {"text", r.Text(2)}, {"outcome", r.Text(3)}, {"next_step", r.Text(4)},
+                     {"next_step_at", r.IsNull(7) ? json() : json(FormatIso(r.Int(7)))}, {"body", r.Text(8)},
                      {"user_name", r.IsNull(5) ? json() : json(r.Text(5))}});
   for (const auto& e : storage::AuditTrail(*tx, "deals", id))
     items.push_back({{"at", e["at"]}, {"kind", "change"}, {"user_name", e["user_name"]}, {"field", e["field"]},
