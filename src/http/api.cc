@@ -29,6 +29,7 @@ Api::Api(Services& services) : app_(services) {
   RegisterRecordRoutes(router_);
   RegisterIntakeRoutes(router_);
   RegisterProcessRoutes(router_);
+  RegisterCalendarRoutes(router_);
 }
 
 Response Api::Handle(const Request& req) {
@@ -80,6 +81,8 @@ Response Api::Dispatch(const Request& req) {
   Context ctx{req, app_, std::move(m.params), std::nullopt, "", app_.clock.NowMs()};
   try {
     if (m.route->auth == Auth::kRequired) Authenticate(ctx);
+    if (m.route->auth == Auth::kOptional && (req.Header("authorization") || req.Cookie("voronka_session")))
+      Authenticate(ctx);
     return m.route->handler(ctx);
   } catch (const ErrorException& e) {
     if (e.error.code == Code::kInternal) spdlog::error("{} {}: {}", req.method, req.path, e.error.message);

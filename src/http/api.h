@@ -31,6 +31,7 @@ void RegisterUserRoutes(Router& router);
 void RegisterRecordRoutes(Router& router);
 void RegisterIntakeRoutes(Router& router);
 void RegisterProcessRoutes(Router& router);
+void RegisterCalendarRoutes(Router& router);
 
 // The OpenAPI 3 document generated from the route table and the entity specs.
 nlohmann::json BuildOpenApi(const Router& router);

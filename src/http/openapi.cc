@@ -170,7 +170,7 @@ json BuildOpenApi(const Router& router) {
     json e400 = error_ref, e401 = error_ref, e403 = error_ref, e404 = error_ref, e409 = error_ref, e422 = error_ref;
     e400["description"] = "malformed input: the message names the field";
     op["responses"]["400"] = e400;
-    if (r.auth == Auth::kRequired) {
+    if (r.auth != Auth::kPublic) {
       e401["description"] = "not logged in";
       e403["description"] = "not allowed for this role or record";
       op["responses"]["401"] = e401;

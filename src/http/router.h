@@ -14,7 +14,8 @@ namespace voronka::http {
 struct Context;
 using RouteHandler = std::function<Response(Context&)>;
 
-enum class Auth { kPublic, kRequired };
+// kOptional: authenticated when credentials are sent; the handler decides otherwise.
+enum class Auth { kPublic, kRequired, kOptional };
 
 struct RouteDoc {
   std::string summary = {};

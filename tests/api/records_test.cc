@@ -176,3 +176,31 @@ TEST_F(RecordsTest, ActivityRecordsAuthorAndGoal) {
 
 }  // namespace
 }  // namespace voronka::testing
+
+namespace voronka::testing {
+namespace {
+
+class CalendarFeedTest : public ApiTest {};
+
+TEST_F(CalendarFeedTest, OpenTasksAreAnICalendarFeedForTheTokenHolder) {
+  auto m1 = As("m1@test.ru");
+  ASSERT_EQ(m1->Post("/api/tasks", {{"title", "Позвонить клиенту; уточнить бюджет"}, {"due_at", "2026-12-01T10:00:00+03:00"}}).status, 201);
+  ASSERT_EQ(m1->Post("/api/tasks", {{"title", "Уже сделано"}, {"due_at", "2026-12-01T11:00:00Z"}, {"done", true}}).status, 201);
+  std::string token = m1->Post("/api/tokens", {{"name", "calendar"}}).json()["token"];
+  auto anon = Anonymous();
+  auto feed = anon->Get("/api/calendar.ics?token=" + token);
+  ASSERT_EQ(feed.status, 200) << feed.body;
+  EXPECT_EQ(feed.header("content-type"), "text/calendar; charset=utf-8");
+  EXPECT_NE(feed.body.find("BEGIN:VCALENDAR\r\n"), std::string::npos);
+  EXPECT_NE(feed.body.find("DTSTART:20261201T070000Z"), std::string::npos) << feed.body;
+  EXPECT_NE(feed.body.find("SUMMARY:Позвонить клиенту\\; уточнить бюджет"), std::string::npos) << feed.body;
+  EXPECT_EQ(feed.body.find("Уже сделано"), std::string::npos);
+  EXPECT_EQ(anon->Get("/api/calendar.ics").status, 401);
+  EXPECT_EQ(anon->Get("/api/calendar.ics?token=vrk_wrong").status, 401);
+  // Someone else's token shows their own tasks, not m1's.
+  std::string other = As("m2@test.ru")->Post("/api/tokens", {{"name", "calendar"}}).json()["token"];
+  EXPECT_EQ(anon->Get("/api/calendar.ics?token=" + other).body.find("Позвонить клиенту"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace voronka::testing
