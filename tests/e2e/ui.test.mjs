@@ -412,6 +412,21 @@ describe('web UI: a manager works leads through the process', { timeout: 300_000
       assert.equal(body.unread, before - 1);
       if (before - 1 > 0) await head.waitForFunction((n) => document.querySelector('[data-testid="bell-count"]')?.textContent === n, before - 1 > 99 ? '99+' : String(before - 1));
       else await count.waitFor({ state: 'detached' });
+
+      // Live: the bell listens to the server-sent events stream. The manager scores another
+      // lead as segment A (the head is asked for its working group): the head's count goes up
+      // without a reload, with no poll in between.
+      const polls = [];
+      head.on('request', (r) => /\/api\/notifications\?unread=true/.test(r.url()) && polls.push(r.url()));
+      const intake = await api('/api/intake', 'POST', { channel: 'phone', name: 'Ирина Белова', phone: '+7 921 555-01-02', company: 'ООО «Ладога»' });
+      assert.ok(intake.status === 200 || intake.status === 201, JSON.stringify(intake.body));
+      const model = (await apiGet('/api/scoring/model')).body;
+      const values = Object.fromEntries(model.blocks.flatMap((b) => b.parameters.map((x) => [x.code, 1])));
+      const knockouts = Object.fromEntries(model.knockouts.map((k) => [k.code, false]));
+      const scored = await api(`/api/deals/${intake.body.deal.id}/score`, 'POST', { knockouts, values, version: intake.body.deal.version });
+      assert.equal(scored.status, 200, JSON.stringify(scored.body));
+      await head.waitForFunction((n) => document.querySelector('[data-testid="bell-count"]')?.textContent === n, before > 99 ? '99+' : String(before));
+      assert.deepEqual(polls, []);
     } finally {
       await headContext.close();
     }

@@ -1,6 +1,7 @@
-// The bell in the header: the unread count (GET /api/notifications?unread=true every 10 s,
-// when the window regains focus, and right after this tab did something in the process), a
-// dropdown of the latest messages linking to their cards; opening one marks it read.
+// The bell in the header: the unread count, live from the server-sent events stream
+// (GET /api/notifications/stream; while it is down, GET /api/notifications?unread=true every
+// 10 s, when the window regains focus, and right after this tab did something in the process),
+// a dropdown of the latest messages linking to their cards; opening one marks it read.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { get, post } from '../api';
@@ -30,10 +31,18 @@ export function NotificationBell() {
   const rootRef = useRef<HTMLDivElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
 
-  // Unread count (and the unread items, so an open list stays fresh).
+  // Live: the server-sent events stream (GET /api/notifications/stream) gives the unread count
+  // at once and then each new notification. Polling (every 10 s, on focus, after a process
+  // step in this tab) runs only while the stream is down.
   useEffect(() => {
     let live = true;
     let inFlight = false;
+    let timer: ReturnType<typeof setInterval> | null = null;
+    let retry: ReturnType<typeof setTimeout> | null = null;
+    let es: EventSource | null = null;
+    let greetings = 0;
+    const seen = new Set<number>();
+
     const poll = async () => {
       if (inFlight || document.visibilityState === 'hidden') return;
       inFlight = true;
@@ -41,10 +50,11 @@ export function NotificationBell() {
         const feed = await get<Feed>('/api/notifications', { unread: true });
         if (!live) return;
         setUnread(feed.unread);
+        for (const x of feed.items) seen.add(x.id);
         setItems((old) => {
           if (!old) return old;
-          const seen = new Set(old.map((x) => x.id));
-          return [...feed.items.filter((x) => !seen.has(x.id)), ...old];
+          const have = new Set(old.map((x) => x.id));
+          return [...feed.items.filter((x) => !have.has(x.id)), ...old];
         });
       } catch {
         /* next round */
@@ -52,19 +62,69 @@ export function NotificationBell() {
         inFlight = false;
       }
     };
-    void poll();
-    const timer = setInterval(() => void poll(), POLL_MS);
     const onFocus = () => void poll();
     const onVisible = () => document.visibilityState === 'visible' && void poll();
-    window.addEventListener('focus', onFocus);
-    document.addEventListener('visibilitychange', onVisible);
-    pokes.add(onFocus);
-    return () => {
-      live = false;
+    const startPolling = () => {
+      if (timer || !live) return;
+      void poll();
+      timer = setInterval(() => void poll(), POLL_MS);
+      window.addEventListener('focus', onFocus);
+      document.addEventListener('visibilitychange', onVisible);
+      pokes.add(onFocus);
+    };
+    const stopPolling = () => {
+      if (!timer) return;
       clearInterval(timer);
+      timer = null;
       window.removeEventListener('focus', onFocus);
       document.removeEventListener('visibilitychange', onVisible);
       pokes.delete(onFocus);
+    };
+
+    const connect = () => {
+      if (!live) return;
+      if (typeof EventSource === 'undefined') return startPolling();
+      es = new EventSource('/api/notifications/stream', { withCredentials: true });
+      es.addEventListener('open', () => stopPolling());
+      es.addEventListener('unread', (e) => {
+        stopPolling();
+        try {
+          setUnread(Number(JSON.parse((e as MessageEvent).data).unread) || 0);
+        } catch {
+          /* malformed: ignore */
+        }
+        // After a reconnect the stream replays what came since the last event id, which the
+        // count already includes: read the count once more when that replay has arrived.
+        if (greetings++ > 0) setTimeout(() => void poll(), 1000);
+      });
+      es.addEventListener('notification', (e) => {
+        let n: Notification;
+        try {
+          n = { ...JSON.parse((e as MessageEvent).data), read: false };
+        } catch {
+          return;
+        }
+        if (seen.has(n.id)) return;
+        seen.add(n.id);
+        setUnread((u) => u + 1);
+        setItems((old) => (old ? [n, ...old.filter((x) => x.id !== n.id)] : old));
+        if (n.deal_id && !deals.has(n.deal_id)) void fetchMissing<Deal>('/api/deals', deals, [n.deal_id], 1).then(() => setItems((x) => (x ? [...x] : x)));
+      });
+      es.addEventListener('error', () => {
+        // The browser retries by itself (retry: 3000) unless the stream was refused; poll meanwhile.
+        startPolling();
+        if (es && es.readyState === EventSource.CLOSED) {
+          es = null;
+          retry = setTimeout(connect, 30_000);
+        }
+      });
+    };
+    connect();
+    return () => {
+      live = false;
+      es?.close();
+      if (retry) clearTimeout(retry);
+      stopPolling();
     };
   }, []);
 
