@@ -29,6 +29,7 @@
 #include "process/work_time.h"
 #include "storage/process_store.h"
 #include "storage/records.h"
+#include "storage/transfer.h"
 
 #ifndef VORONKA_VERSION
 #define VORONKA_VERSION "dev"
@@ -232,6 +233,30 @@ int CreateToken(const std::string& db_url, const std::string& email, const std::
   return 0;
 }
 
+// Every table as JSON lines (storage/transfer.h), for moving between SQLite and PostgreSQL.
+int ExportData(const std::string& db_url, const std::string& file) {
+  auto db = OpenAndMigrate(db_url, false, 2);
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  if (!out) throw std::runtime_error("cannot write " + file);
+  out.exceptions(std::ios::badbit | std::ios::failbit);
+  auto report = storage::ExportDatabase(*db, out);
+  if (!report.ok()) throw std::runtime_error(report.error().message);
+  std::cout << "exported " << report.value().rows << " rows of " << report.value().tables.size() << " tables to "
+            << file << "\n";
+  return 0;
+}
+
+int ImportData(const std::string& db_url, const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + file);
+  auto db = OpenAndMigrate(db_url, true, 2);
+  auto report = storage::ImportDatabase(*db, in);
+  if (!report.ok()) throw std::runtime_error(file + ": " + report.error().message);
+  for (const auto& [table, rows] : report.value().tables) std::cout << "  " << table << ": " << rows << "\n";
+  std::cout << "imported " << report.value().rows << " rows of " << report.value().tables.size() << " tables\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -317,6 +342,17 @@ int main(int argc, char** argv) {
   pmigrate->add_option("--pipeline", pipeline_code, "pipeline code, e.g. it_studio")->required();
   pmigrate->add_option("--to-version", to_version, "target version")->required();
 
+  auto* export_cmd = app.add_subcommand("export", "Write every table of the database to a JSON-lines file");
+  std::string transfer_file;
+  export_cmd->add_option("--db", db_url, "SQLite file or PostgreSQL URL (postgresql://…, postgres:KEY=VALUE …)")
+      ->capture_default_str();
+  export_cmd->add_option("--out", transfer_file, "the file to write")->required();
+  auto* import_data = app.add_subcommand(
+      "import-data", "Load an export into a new database (SQLite or PostgreSQL; migrated first, must be empty)");
+  import_data->add_option("--db", db_url, "SQLite file or PostgreSQL URL (postgresql://…, postgres:KEY=VALUE …)")
+      ->capture_default_str();
+  import_data->add_option("--in", transfer_file, "a file written by 'voronka export'")->required();
+
   app.add_subcommand("version", "Print the version");
 
   CLI11_PARSE(app, argc, argv);
@@ -344,6 +380,8 @@ int main(int argc, char** argv) {
     if (*diff) return DiffProcess(diff_a, diff_b);
     if (*import) return ImportProcess(db_url, import_file);
     if (*pmigrate) return MigrateProcess(db_url, pipeline_code, to_version);
+    if (*export_cmd) return ExportData(db_url, transfer_file);
+    if (*import_data) return ImportData(db_url, transfer_file);
     std::cout << "voronka " << VORONKA_VERSION << "\n";
     return 0;
   } catch (const std::exception& e) {

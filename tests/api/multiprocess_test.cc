@@ -51,7 +51,8 @@ TEST(MultiprocessTest, ThreeServersStoreEveryLeadOnceAndFireEveryTimerOnce) {
         clients.back()->SetBearer(token);
       }
       for (int i = w; i < kLeads && !failed; i += 3) {
-        json lead = {{"channel", "site_form"}, {"name", "Лид " + std::to_string(i)},
+        json lead = {{"channel", "site_form"},
+                     {"name", "Лид " + std::to_string(i)},
                      {"email", "lead" + std::to_string(i) + "@multi.test"}};
         int status = 0;
         // A lead whose server is gone is sent again, with the same key, to the next one.
@@ -74,8 +75,9 @@ TEST(MultiprocessTest, ThreeServersStoreEveryLeadOnceAndFireEveryTimerOnce) {
       for (int i = 0; i < kPairs; ++i) {
         char phone[32];
         std::snprintf(phone, sizeof phone, "+7999111%04d", i);
-        auto r = client.Post("/api/intake", {{"channel", "phone"}, {"name", "Дубль " + std::to_string(i)}, {"phone", phone}},
-                             {{"Idempotency-Key", "pair-" + std::to_string(side) + "-" + std::to_string(i)}});
+        auto r =
+            client.Post("/api/intake", {{"channel", "phone"}, {"name", "Дубль " + std::to_string(i)}, {"phone", phone}},
+                        {{"Idempotency-Key", "pair-" + std::to_string(side) + "-" + std::to_string(i)}});
         EXPECT_EQ(r.status, 201) << r.body;
         pair_contacts[side].push_back(r.status == 201 ? r.json()["contact"]["id"].get<int64_t>() : -1);
       }
@@ -96,8 +98,8 @@ TEST(MultiprocessTest, ThreeServersStoreEveryLeadOnceAndFireEveryTimerOnce) {
   // --- Every process timer due now; server b is killed while they fire. -------------------
   c.Start();
   int64_t now = NowMs();
-  std::string due = Sql(a, "UPDATE process_timers SET fires_at = " + std::to_string(now - 1000) +
-                               " RETURNING deal_id, code");
+  std::string due =
+      Sql(a, "UPDATE process_timers SET fires_at = " + std::to_string(now - 1000) + " RETURNING deal_id, code");
   int timers = due.empty() ? 0 : static_cast<int>(std::count(due.begin(), due.end(), '\n') + 1);
   int task_timers = 0;
   for (size_t pos = 0; (pos = due.find("|task:", pos)) != std::string::npos; ++pos) ++task_timers;
@@ -112,13 +114,15 @@ TEST(MultiprocessTest, ThreeServersStoreEveryLeadOnceAndFireEveryTimerOnce) {
   ASSERT_EQ(left, "0") << "timers still due after 60 s";
 
   // A missed task deadline is one deviation; a timer fired twice would leave two.
-  EXPECT_EQ(Sql(a, "SELECT count(*) FROM (SELECT deal_id, code FROM deviations GROUP BY deal_id, code "
-                   "HAVING count(*) > 1) twice"),
+  EXPECT_EQ(Sql(a,
+                "SELECT count(*) FROM (SELECT deal_id, code FROM deviations GROUP BY deal_id, code "
+                "HAVING count(*) > 1) twice"),
             "0");
   EXPECT_EQ(Sql(a, "SELECT count(*) FROM deviations WHERE code LIKE 'overdue:%'"), std::to_string(task_timers));
   // Each firing writes its effects to the process log at one moment: one moment per timer.
-  EXPECT_EQ(Sql(a, "SELECT count(*) FROM (SELECT deal_id, event FROM process_log WHERE event LIKE 'timer %' "
-                   "GROUP BY deal_id, event HAVING count(DISTINCT at) > 1) twice"),
+  EXPECT_EQ(Sql(a,
+                "SELECT count(*) FROM (SELECT deal_id, event FROM process_log WHERE event LIKE 'timer %' "
+                "GROUP BY deal_id, event HAVING count(DISTINCT at) > 1) twice"),
             "0");
   EXPECT_EQ(Sql(a, "SELECT count(DISTINCT (deal_id, event)) FROM process_log WHERE event LIKE 'timer %'"),
             std::to_string(timers));

@@ -1,13 +1,12 @@
 #include "storage/postgres/pg_db.h"
 
-#include <nlohmann/json.hpp>
-#include <pqxx/pqxx>
-
 #include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
+#include <pqxx/pqxx>
 #include <random>
 #include <thread>
 #include <unordered_map>
@@ -92,26 +91,34 @@ Value FromField(const pqxx::field& f, pqxx::oid type) {
   const char* s = f.c_str();
   size_t n = f.size();
   switch (type) {
-    case kInt2Oid: case kInt4Oid: case kInt8Oid: case kOidOid: {
+    case kInt2Oid:
+    case kInt4Oid:
+    case kInt8Oid:
+    case kOidOid: {
       int64_t v = 0;
       std::from_chars(s, s + n, v);
       return v;
     }
-    case kBoolOid: return int64_t(s[0] == 't' ? 1 : 0);
-    case kFloat4Oid: case kFloat8Oid: return std::strtod(s, nullptr);
+    case kBoolOid:
+      return int64_t(s[0] == 't' ? 1 : 0);
+    case kFloat4Oid:
+    case kFloat8Oid:
+      return std::strtod(s, nullptr);
     case kNumericOid: {
       int64_t v = 0;
       auto r = std::from_chars(s, s + n, v);
       if (r.ec == std::errc() && r.ptr == s + n) return v;
       return std::strtod(s, nullptr);
     }
-    case kJsonOid: case kJsonbOid: {
+    case kJsonOid:
+    case kJsonbOid: {
       // jsonb prints `["a", "b"]`; callers and exports expect what was stored: compact JSON.
       auto parsed = nlohmann::json::parse(s, s + n, nullptr, false);
       if (!parsed.is_discarded()) return parsed.dump();
       return std::string(s, n);
     }
-    default: return std::string(s, n);
+    default:
+      return std::string(s, n);
   }
 }
 
@@ -202,7 +209,9 @@ class PgTx final : public Tx {
  public:
   PgTx(PgDatabase& db, std::unique_ptr<Connection> conn) : db_(db), conn_(std::move(conn)) {}
   ~PgTx() override;
-  Rows Query(std::string_view sql, const std::vector<Value>& params) override { return Convert(Conn().Run(sql, params)); }
+  Rows Query(std::string_view sql, const std::vector<Value>& params) override {
+    return Convert(Conn().Run(sql, params));
+  }
   int64_t Exec(std::string_view sql, const std::vector<Value>& params) override {
     return static_cast<int64_t>(Conn().Run(sql, params).affected_rows());
   }
@@ -265,7 +274,8 @@ class PgDatabase final : public Database {
         if (!e.retry() || attempt >= kWriteAttempts) throw;
       }
       thread_local std::minstd_rand rng(std::random_device{}());
-      std::this_thread::sleep_for(std::chrono::microseconds(std::uniform_int_distribution<int>(0, 2000 << attempt)(rng)));
+      std::this_thread::sleep_for(
+          std::chrono::microseconds(std::uniform_int_distribution<int>(0, 2000 << attempt)(rng)));
     }
   }
 
@@ -274,8 +284,10 @@ class PgDatabase final : public Database {
     bool keep = conn->usable();
     {
       std::lock_guard lock(mu_);
-      if (keep) idle_.push_back(std::move(conn));
-      else --open_;
+      if (keep)
+        idle_.push_back(std::move(conn));
+      else
+        --open_;
     }
     cv_.notify_one();
     conn.reset();  // a dropped connection is closed outside the lock

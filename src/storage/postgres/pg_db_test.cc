@@ -22,9 +22,9 @@ class PostgresEnvironment : public ::testing::Environment {
 };
 [[maybe_unused]] const auto* const kEnvironment = ::testing::AddGlobalTestEnvironment(new PostgresEnvironment);
 
-#define REQUIRE_POSTGRES()                                                         \
-  if (!TestDb::UsingPostgres()) GTEST_SKIP() << "PostgreSQL only: runs as pg." \
-                                             << ::testing::UnitTest::GetInstance()->current_test_info()->name()
+#define REQUIRE_POSTGRES()      \
+  if (!TestDb::UsingPostgres()) \
+  GTEST_SKIP() << "PostgreSQL only: runs as pg." << ::testing::UnitTest::GetInstance()->current_test_info()->name()
 
 TEST(PgPlaceholders, NumbersQuestionMarksOutsideQuotesAndComments) {
   EXPECT_EQ(PgPlaceholders("SELECT a FROM t WHERE b = ? AND c IN (?, ?)"),
