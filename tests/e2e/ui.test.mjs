@@ -385,6 +385,55 @@ describe('web UI: a manager works leads through the process', { timeout: 300_000
     assert.equal(body.done, true);
   });
 
+  step('shows the week calendar with a task made in the test; the subscribe box gives a working feed URL', async () => {
+    const me = (await apiGet('/api/auth/me')).body.user;
+    // Wednesday 12:00 of this week in the user's zone (in the past or not, it is this week's).
+    const due = await page.evaluate((tz) => {
+      const f = new Intl.DateTimeFormat('en-US', { timeZone: tz, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', hourCycle: 'h23' });
+      const p = Object.fromEntries(f.formatToParts(new Date()).map((x) => [x.type, Number(x.value)]));
+      const noon = new Date(Date.UTC(p.year, p.month - 1, p.day, 12));
+      noon.setUTCDate(noon.getUTCDate() - ((noon.getUTCDay() + 6) % 7) + 2);
+      // 12:00 wall time in tz: shift the UTC guess by the zone's offset at that moment.
+      const w = Object.fromEntries(f.formatToParts(noon).map((x) => [x.type, Number(x.value)]));
+      const shown = Date.UTC(w.year, w.month - 1, w.day, w.hour);
+      return new Date(+noon - (shown - +noon)).toISOString();
+    }, me.time_zone);
+    const WEEK_TASK = 'Созвон с техническим директором Ладоги';
+    const created = await api('/api/tasks', 'POST', { title: WEEK_TASK, due_at: due, deal_id: dealId, assignee_id: me.id });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    await page.getByRole('button', { name: 'Неделя', exact: true }).click();
+    const week = page.getByTestId('week');
+    const item = week.getByTestId('week-item').filter({ hasText: WEEK_TASK });
+    await item.waitFor();
+    assert.equal(await item.getByRole('link').getAttribute('href'), `/deals/${dealId}`);
+    assert.match(await item.locator('time').innerText(), /^12:00$/);
+    // The next step of the call logged earlier is on the calendar too (if it falls in this week).
+    await week.getByRole('columnheader').nth(7).waitFor();
+    // Next week is empty of it; back to this week shows it again.
+    await week.getByRole('button', { name: 'Следующая неделя' }).click();
+    await item.waitFor({ state: 'detached' });
+    await week.getByRole('button', { name: 'Эта неделя' }).click();
+    await item.waitFor();
+    await shot('desktop-week');
+
+    const box = page.getByTestId('calendar-subscribe');
+    const token = page.waitForResponse((r) => r.url().endsWith('/api/tokens') && r.request().method() === 'POST');
+    await box.getByRole('button', { name: 'Получить ссылку для подписки' }).click();
+    assert.equal((await token).status(), 201);
+    const url = await box.getByTestId('calendar-url').inputValue();
+    assert.match(url, new RegExp(`^${server.url.replace(/[.]/g, '\\.')}/api/calendar\\.ics\\?token=`));
+    await box.getByText(/Ссылка показывается один раз/).waitFor();
+    // The feed works without the session (as a calendar app fetches it).
+    const res = await fetch(url);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /text\/calendar/);
+    const ics = await res.text();
+    assert.match(ics, /BEGIN:VCALENDAR/);
+    assert.match(ics.replace(/\r?\n[ \t]/g, ""), new RegExp(WEEK_TASK));
+    await page.getByRole('button', { name: 'Список', exact: true }).click();
+    await page.getByTestId('tasks-overdue').waitFor();
+  });
+
   step('the head sees the deviations and the notification about the working group, and opens the card from it', async () => {
     const headContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ru-RU', timezoneId: 'Europe/Moscow' });
     try {

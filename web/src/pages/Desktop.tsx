@@ -10,6 +10,8 @@ import { loc, t, type Key, type Lang } from '../i18n';
 import { Link } from '../router';
 import { deals, fetchMissing, meta, stageName, toast } from '../store';
 import type { Deal, Task } from '../types';
+import { CalendarSubscribe } from './desktop/CalendarSubscribe';
+import { WeekCalendar } from './desktop/WeekCalendar';
 
 interface Groups {
   overdue: Task[];
@@ -27,6 +29,15 @@ export function Desktop({ lang }: { lang: Lang }) {
   const [error, setError] = useState<string | null>(null);
   const [working, setWorking] = useState<Set<number>>(new Set());
   const [, setDealTick] = useState(0);
+  const [view, setViewState] = useState<'list' | 'week'>(() => (localStorage.getItem('voronka.desktopView') === 'week' ? 'week' : 'list'));
+  const setView = (v: 'list' | 'week') => {
+    setViewState(v);
+    try {
+      localStorage.setItem('voronka.desktopView', v);
+    } catch {
+      /* private mode */
+    }
+  };
 
   const load = async () => {
     setError(null);
@@ -112,13 +123,23 @@ export function Desktop({ lang }: { lang: Lang }) {
       )}
       {!groups && !error && <Spinner />}
       {(me.role === 'head' || me.role === 'admin' || me.role === 'owner') && <Deviations />}
-      {groups && (
+      <div class="view-toggle" role="group" aria-label={t('desktop.view')}>
+        <button type="button" class="btn btn-small" aria-pressed={view === 'list'} onClick={() => setView('list')}>
+          {t('desktop.viewList')}
+        </button>
+        <button type="button" class="btn btn-small" aria-pressed={view === 'week'} onClick={() => setView('week')}>
+          {t('desktop.viewWeek')}
+        </button>
+      </div>
+      {view === 'week' && <WeekCalendar />}
+      {view === 'list' && groups && (
         <div class="task-columns">
           <TaskGroup id="overdue" title="desktop.overdue" empty="desktop.noOverdue" tasks={groups.overdue} working={working} onComplete={complete} />
           <TaskGroup id="today" title="desktop.today" empty="desktop.noToday" tasks={groups.today} working={working} onComplete={complete} />
           <TaskGroup id="upcoming" title="desktop.upcoming" empty="desktop.noUpcoming" tasks={groups.upcoming} more={groups.moreUpcoming} working={working} onComplete={complete} />
         </div>
       )}
+      <CalendarSubscribe />
     </section>
   );
 }
