@@ -1,6 +1,5 @@
 #include "domain/entity.h"
 
-#include "domain/stages.h"
 
 namespace voronka::domain {
 
@@ -77,8 +76,8 @@ const EntitySpec kDeals{
         {.name = "title", .type = T::kString, .required = true, .sort = true, .search = true},
         {.name = "pipeline", .type = T::kString, .filter = true, .max_len = 64,
          .default_json = "\"it_studio\""},
-        {.name = "stage", .type = T::kEnum, .filter = true, .values = StageCodes(),
-         .default_json = "\"incoming\""},
+        {.name = "stage", .type = T::kString, .filter = true, .max_len = 64, .default_json = "\"incoming\"",
+         .description = "a stage code of the deal's pipeline; changed through POST /api/deals/{id}/move"},
         {.name = "status", .type = T::kEnum, .filter = true, .values = {"open", "won", "lost"},
          .default_json = "\"open\""},
         {.name = "amount", .type = T::kMoney, .sort = true, .min = 0, .max = 1'000'000'000'000'00LL,

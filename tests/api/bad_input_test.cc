@@ -44,7 +44,10 @@ TEST_F(BadInputTest, WrongTypesAndRanges) {
   ExpectError(c->Post("/api/deals", {{"title", "x"}, {"amount", 12.5}}), 400, "invalid", "amount", "kopecks");
   ExpectError(c->Post("/api/deals", {{"title", "x"}, {"amount", -1}}), 400, "invalid", "amount", "between");
   ExpectError(c->Post("/api/deals", {{"title", "x"}, {"score", 16}}), 400, "invalid", "score", "between -15 and 15");
-  ExpectError(c->Post("/api/deals", {{"title", "x"}, {"stage", "nowhere"}}), 400, "invalid", "stage", "one of");
+  ExpectError(c->Post("/api/deals", {{"title", "x"}, {"stage", "nowhere"}}), 422, "unprocessable", "stage",
+              "no stage 'nowhere' in pipeline it_studio");
+  ExpectError(c->Post("/api/deals", {{"title", "x"}, {"pipeline", "nope"}}), 422, "unprocessable", "pipeline",
+              "no pipeline 'nope'");
   ExpectError(c->Post("/api/deals", {{"title", "x"}, {"decision_date", "31.12.2026"}}), 400, "invalid",
               "decision_date", "ISO 8601");
   ExpectError(c->Post("/api/contacts", {{"name", "x"}, {"phones", {"позвонить"}}}), 400, "invalid", "phones",
@@ -71,6 +74,7 @@ TEST_F(BadInputTest, MissingUnknownAndServerFields) {
   ExpectError(c->Patch(url, {{"title", "no version"}}), 400, "invalid", "version", "required");
   ExpectError(c->Patch(url, {{"version", "1"}}), 400, "invalid", "version", "positive integer");
   ExpectError(c->Patch(url, {{"version", 1}, {"title", nullptr}}), 400, "invalid", "title", "must not be null");
+  ExpectError(c->Patch(url, {{"version", 1}, {"stage", "closing"}}), 400, "invalid", "stage", "POST /api/deals/{id}/move");
 }
 
 TEST_F(BadInputTest, UnknownIds) {

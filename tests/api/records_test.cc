@@ -40,16 +40,19 @@ TEST_F(RecordsTest, CreateReadUpdateArchiveWithAudit) {
   ASSERT_EQ(read.status, 200);
   EXPECT_EQ(read.json()["title"], "Сайт для Ромашки");
 
-  auto moved = m1->Patch(url, {{"version", 1}, {"stage", "contact"}, {"amount", 4500000}});
+  auto changed = m1->Patch(url, {{"version", 1}, {"amount", 4500000}});
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  EXPECT_EQ(changed.json()["version"], 2);
+  auto moved = m1->Post(url + "/move", {{"to", "contact"}, {"version", 2}});
   ASSERT_EQ(moved.status, 200) << moved.body;
-  EXPECT_EQ(moved.json()["version"], 2);
-  EXPECT_EQ(moved.json()["stage"], "contact");
+  EXPECT_EQ(moved.json()["deal"]["stage"], "contact");
+  EXPECT_EQ(moved.json()["deal"]["version"], 3);
 
-  auto won = m1->Patch(url, {{"version", 2}, {"status", "won"}});
-  ASSERT_EQ(won.status, 200);
-  EXPECT_FALSE(won.json()["closed_at"].is_null());
+  auto lost = m1->Post(url + "/lost", {{"reason", "no_time"}, {"version", 3}});
+  ASSERT_EQ(lost.status, 200) << lost.body;
+  EXPECT_EQ(lost.json()["deal"]["stage"], "closing");
 
-  auto archived = m1->Post(url + "/archive", {{"version", 3}});
+  auto archived = m1->Post(url + "/archive", {{"version", lost.json()["deal"]["version"]}});
   ASSERT_EQ(archived.status, 200) << archived.body;
   EXPECT_TRUE(archived.json()["archived"].get<bool>());
   // Archived records leave the default list but stay readable.
@@ -61,14 +64,14 @@ TEST_F(RecordsTest, CreateReadUpdateArchiveWithAudit) {
   auto audit = m1->Get(url + "/audit");
   ASSERT_EQ(audit.status, 200);
   json items = audit.json()["items"];
-  ASSERT_EQ(items.size(), 5u) << items.dump();  // create, stage, amount, status, archive
+  ASSERT_EQ(items.size(), 6u) << items.dump();  // create, amount, stage, lost reason, stage, archive
   EXPECT_EQ(items[0]["action"], "create");
   auto stage = std::find_if(items.begin(), items.end(), [](const json& e) { return e["field"] == "stage"; });
   ASSERT_NE(stage, items.end());
   EXPECT_EQ((*stage)["old"], "incoming");
   EXPECT_EQ((*stage)["new"], "contact");
   EXPECT_EQ((*stage)["user_name"], "Алексей Первый");
-  EXPECT_EQ(items[4]["action"], "archive");
+  EXPECT_EQ(items.back()["action"], "archive");
 }
 
 TEST_F(RecordsTest, StaleVersionGets409WithCurrentRecord) {

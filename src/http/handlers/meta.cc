@@ -1,6 +1,6 @@
 // Health, the no-op route for load tests, the API description and reference data.
 
-#include "domain/stages.h"
+#include "storage/definitions_store.h"
 #include "http/api.h"
 
 namespace voronka::http {
@@ -18,10 +18,16 @@ void RegisterMetaRoutes(Router& r) {
           return res;
         });
   r.Add("GET", "/api/stages", Auth::kRequired,
-        {.summary = "Stages of the reference pipeline", .tag = "meta"}, [](Context&) {
+        {.summary = "Stages of a pipeline (?pipeline=, default it_studio), newest version", .tag = "meta",
+         .query = {"pipeline"}},
+        [](Context& ctx) {
+          std::string code = ctx.req.Query("pipeline").value_or("it_studio");
+          auto tx = ctx.app.db.Begin(storage::TxMode::kRead);
+          auto d = storage::GetDefinition(*tx, code);
+          if (!d) Fail(Error::NotFound("no pipeline '" + code + "'"));
           nlohmann::json items = nlohmann::json::array();
-          for (const auto& s : domain::ReferenceStages())
-            items.push_back({{"code", s.code}, {"name_ru", s.name_ru}, {"name_en", s.name_en}});
+          for (const auto& s : d->stages)
+            items.push_back({{"code", s.code}, {"name_ru", s.name.ru}, {"name_en", s.name.en}, {"kind", s.kind}});
           return Response::Json(200, {{"items", items}});
         });
 }

@@ -8,6 +8,7 @@
 #include "http/handlers/list_query.h"
 #include "http/idempotency.h"
 #include "process/work_time.h"
+#include "storage/definitions_store.h"
 #include "storage/process_store.h"
 #include "storage/records.h"
 
@@ -64,12 +65,32 @@ Response List(Context& ctx, const EntitySpec& spec) {
                               {"next_cursor", page.next_cursor ? json(*page.next_cursor) : json(nullptr)}});
 }
 
+// A deal's pipeline must exist and its stage belong to it.
+void CheckPipelineStage(storage::Tx& tx, const EntitySpec& spec, const domain::FieldValues& values) {
+  if (spec.name != "deals") return;
+  std::string pipeline = domain::FindValue(values, "pipeline")->get<std::string>();
+  std::string stage = domain::FindValue(values, "stage")->get<std::string>();
+  auto def = storage::GetDefinition(tx, pipeline);
+  if (!def) Fail(Error::Unprocessable("pipeline", "no pipeline '" + pipeline + "'"));
+  if (!def->FindStage(stage)) Fail(Error::Unprocessable("stage", "no stage '" + stage + "' in pipeline " + pipeline));
+}
+
+// Stage and status follow the process: they change through POST /api/deals/{id}/move or /lost.
+void RefuseProcessFields(const EntitySpec& spec, const domain::FieldValues& values) {
+  if (spec.name != "deals") return;
+  for (const char* f : {"stage", "status", "lost_reason"})
+    if (domain::FindValue(values, f))
+      Fail(Error::Invalid(f, std::string(f) +
+                                 " changes through the process: POST /api/deals/{id}/move (exit checks) or /lost"));
+}
+
 Response Create(Context& ctx, const EntitySpec& spec) {
   json body = ctx.JsonBody();
   auto values = Unwrap(domain::ValidateCreate(spec, body));
   Check(domain::CheckWrite(ctx.user(), spec, domain::Action::kCreate, &values));
   CheckOwner(ctx, spec, values, true);
   return IdempotentWrite(ctx, [&](storage::Tx& tx) {
+    CheckPipelineStage(tx, spec, values);
     CheckDealLink(tx, ctx, spec, values);
     auto record = Unwrap(storage::CreateRecord(tx, spec, values, {ctx.user().user_id, ctx.now}));
     return Response::Json(201, record);
@@ -88,6 +109,7 @@ Response Patch(Context& ctx, const EntitySpec& spec) {
   json body = ctx.JsonBody();
   int64_t version = 0;
   auto values = Unwrap(domain::ValidatePatch(spec, body, &version));
+  RefuseProcessFields(spec, values);
   Check(domain::CheckWrite(ctx.user(), spec, domain::Action::kUpdate, &values));
   CheckOwner(ctx, spec, values, false);
   json record;
