@@ -50,7 +50,11 @@ std::optional<int64_t> FindContact(storage::Tx& tx, const std::string& kind, con
 
 // Next manager in turn among those who take leads: the lowest turn number goes next and
 // then takes a number after everyone else's (a counter, so simultaneous leads stay fair).
+// Overlapping writers (PostgreSQL, several servers) first queue on one row — the first user —
+// so that each reads the turns the ones before it took; otherwise they would all read the
+// same lowest number and hand their leads to the same manager.
 std::optional<int64_t> NextAssignee(storage::Tx& tx) {
+  tx.Exec("UPDATE users SET assign_seq = assign_seq WHERE id = (SELECT MIN(id) FROM users)");
   auto rows = tx.Query("SELECT id FROM users WHERE takes_leads = 1 AND archived = 0 ORDER BY assign_seq, id LIMIT 1");
   if (rows.empty()) return std::nullopt;
   int64_t id = rows[0].Int(0);

@@ -1,6 +1,7 @@
 // Several `voronka serve` processes on one PostgreSQL database: every lead is stored once,
-// the same person arriving through two servers at once is one contact, and every due process
-// timer fires exactly once across the servers — also when one of them is killed mid-run.
+// the same person arriving through two servers at once is one contact, managers still take
+// leads in turn, and every due process timer fires exactly once across the servers — also when
+// one of them is killed mid-run.
 
 #include <atomic>
 #include <chrono>
@@ -94,6 +95,9 @@ TEST(MultiprocessTest, ThreeServersStoreEveryLeadOnceAndFireEveryTimerOnce) {
   EXPECT_EQ(Sql(a, "SELECT count(*) FROM contacts WHERE name LIKE 'Дубль %'"), std::to_string(kPairs));
   EXPECT_EQ(pair_contacts[0], pair_contacts[1]);
   EXPECT_EQ(Sql(a, "SELECT count(*) FROM idempotency_keys"), std::to_string(kLeads + 2 * kPairs));
+  // The two managers who take leads took turns, whichever server each lead came through.
+  EXPECT_EQ(Sql(a, "SELECT string_agg(n::text, '/') FROM (SELECT count(*) AS n FROM deals GROUP BY responsible_id) t"),
+            std::to_string(kLeads / 2 + kPairs) + "/" + std::to_string(kLeads / 2 + kPairs));
 
   // --- Every process timer due now; server b is killed while they fire. -------------------
   c.Start();
