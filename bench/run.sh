@@ -209,7 +209,7 @@ new_pg_database() {
 pg_check() {
   local deals
   deals=$("$PSQL" -X -At -d "$PG_CONN dbname=$1" -c \
-    "SELECT sum(n) || ' deals in the database (per manager: ' || string_agg(n::text, '/' ORDER BY r) || ')'
+    "SELECT sum(n) || ' deals in the database, with 600 of warm-up (per manager: ' || string_agg(n::text, '/' ORDER BY r) || ')'
        FROM (SELECT responsible_id AS r, count(*) AS n FROM deals GROUP BY responsible_id) m" 2>/dev/null || echo "?")
   echo "check: $deals"
 }
@@ -231,6 +231,9 @@ else
   SERVER_PID=$STARTED_PID
   BASE="http://127.0.0.1:$STARTED_PORT"
   load --label warm-up -n 2000 "$BASE/api/ping" >/dev/null
+  # Warm-up with intake too: the pool's connections open and prepare their statements (not reported).
+  load --label warm-up -n 600 --first 900000 -m POST --token "$PG_TOKEN" -H "Idempotency-Key: warm-{n}" \
+    --body "$INTAKE_BODY" "$BASE/api/intake" >/dev/null
   load --label "intake, PostgreSQL, 1 process" -n "$PG_INTAKE_REQUESTS" -m POST --token "$PG_TOKEN" \
     -H "Idempotency-Key: bench-{n}" --body "$INTAKE_BODY" "$BASE/api/intake"
   PG_RATE_1=$(rate_of "$TMP/load.out")
@@ -246,6 +249,14 @@ else
     ports+=("$STARTED_PORT")
     timeout 60 "$LOADGEN" --connections 8 -n 1000 --label warm-up "http://127.0.0.1:$STARTED_PORT/api/ping" >/dev/null
   done
+  for k in 0 1 2; do
+    timeout $((TIME_LIMIT + 30)) "$LOADGEN" --connections "$(((CONNECTIONS + 2) / 3))" -n 200 \
+      --first $((900000 + k * 200)) -m POST --token "$PG_TOKEN" -H "Idempotency-Key: warm-{n}" \
+      --body "$INTAKE_BODY" --label warm-up "http://127.0.0.1:${ports[$k]}/api/intake" >/dev/null &
+    LOAD_PIDS+=($!)
+  done
+  for pid in "${LOAD_PIDS[@]}"; do wait "$pid" || true; done
+  LOAD_PIDS=()
   share=$((PG_INTAKE_REQUESTS / 3))
   per_conn=$(((CONNECTIONS + 2) / 3))
   started=$(date +%s.%N)

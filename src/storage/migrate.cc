@@ -15,7 +15,14 @@ void ReplaceAll(std::string& s, std::string_view from, std::string_view to) {
     s.replace(pos, from.size(), to);
 }
 
+// Several processes may start on one fresh PostgreSQL database at once: schema changes take
+// turns under a transaction-scoped advisory lock. (SQLite's write transactions already do.)
+void LockSchema(Tx& tx) {
+  if (tx.dialect() == Dialect::kPostgres) tx.Query("SELECT pg_advisory_xact_lock(20261124)");
+}
+
 void EnsureTable(Tx& tx) {
+  LockSchema(tx);
   tx.ExecScript("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
                 "name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
 }
@@ -52,6 +59,8 @@ Result<int> Migrate(Database& db, TimeMs now) {
   for (int v = current + 1; v <= latest; ++v) {
     const auto& [name, sql] = migrations[v - 1];
     auto tx = db.Begin(TxMode::kWrite);
+    LockSchema(*tx);
+    if (tx->Query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")[0].Int(0) >= v) continue;  // done meanwhile
     tx->ExecScript(RenderMigration(sql, tx->dialect()));
     tx->Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
              {int64_t(v), std::string(name), now});
@@ -61,6 +70,7 @@ Result<int> Migrate(Database& db, TimeMs now) {
   // The shipped pipelines are the first version of their definitions.
   if (latest >= 3) {
     auto tx = db.Begin(TxMode::kWrite);
+    LockSchema(*tx);
     EnsureShippedDefinitions(*tx, now);
     tx->Commit();
   }
