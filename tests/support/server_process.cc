@@ -59,9 +59,8 @@ std::string PostgresUnavailableReason() {
          "tests/with_postgres.sh ctest -R '^pg\\.'";
 }
 
-int RunPsql(const std::string& conninfo, const std::string& sql, std::string* out) {
-  std::string psql = fs::exists("/usr/lib/postgresql/15/bin/psql") ? "/usr/lib/postgresql/15/bin/psql" : "psql";
-  std::string cmd = psql + " -X -q -At -v ON_ERROR_STOP=1 -d " + ShellQuote(conninfo) + " -c " + ShellQuote(sql) + " 2>&1";
+// Runs a shell command to completion; its output (stdout and stderr) in *out.
+int RunCommand(const std::string& cmd, std::string* out) {
   FILE* p = popen(cmd.c_str(), "r");
   if (!p) return -1;
   char buf[4096];
@@ -70,6 +69,12 @@ int RunPsql(const std::string& conninfo, const std::string& sql, std::string* ou
   int status = pclose(p);
   if (out) *out = output;
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int RunPsql(const std::string& conninfo, const std::string& sql, std::string* out) {
+  std::string psql = fs::exists("/usr/lib/postgresql/15/bin/psql") ? "/usr/lib/postgresql/15/bin/psql" : "psql";
+  std::string cmd = psql + " -X -q -At -v ON_ERROR_STOP=1 -d " + ShellQuote(conninfo) + " -c " + ShellQuote(sql) + " 2>&1";
+  return RunCommand(cmd, out);
 }
 
 ServerProcess::ServerProcess() {
@@ -105,14 +110,7 @@ int ServerProcess::RunCli(const std::vector<std::string>& args, std::string* out
   std::string cmd = std::string(VORONKA_BINARY) + " --log-level warn";
   for (const auto& a : args) cmd += " " + ShellQuote(a);
   cmd += " --db " + ShellQuote(db_) + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return -1;
-  char buf[4096];
-  std::string output;
-  while (size_t n = fread(buf, 1, sizeof buf, p)) output.append(buf, n);
-  int status = pclose(p);
-  if (out) *out = output;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return RunCommand(cmd, out);
 }
 
 void ServerProcess::AddUser(const std::string& email, const std::string& role, const std::string& password,
