@@ -220,14 +220,14 @@ int MigrateProcess(const std::string& db_url, const std::string& code, int to_ve
   return report.value().unmapped.empty() ? 0 : 2;
 }
 
-int CreateToken(const std::string& db_url, const std::string& email, const std::string& name) {
+int CreateToken(const std::string& db_url, const std::string& email, const std::string& name, const std::string& scope) {
   auto db = OpenAndMigrate(db_url, false, 2);
   SystemClock clock;
   auto tx = db->Begin(storage::TxMode::kWrite);
   auto login = storage::FindLogin(*tx, NormalizeEmail(email).value_or(email));
   if (!login) throw std::runtime_error("no user with e-mail " + email);
   std::string token = "vrk_" + RandomHex(24);
-  storage::CreateApiToken(*tx, name, Sha256Hex(token), login->user_id, clock.NowMs());
+  storage::CreateApiToken(*tx, name, Sha256Hex(token), login->user_id, clock.NowMs(), scope);
   tx->Commit();
   std::cout << token << "\n";
   return 0;
@@ -320,6 +320,10 @@ int main(int argc, char** argv) {
   token_create->add_option("--db", db_url, "SQLite file (or sqlite:PATH)")->capture_default_str();
   token_create->add_option("--email", email, "the user the token acts as")->required();
   token_create->add_option("--name", token_name, "what the token is for")->capture_default_str();
+  std::string token_scope = storage::kTokenScopeAll;
+  token_create->add_option("--scope", token_scope, "all, or intake: may only post leads (a site form's token)")
+      ->check(CLI::IsMember({storage::kTokenScopeAll, storage::kTokenScopeIntake}))
+      ->capture_default_str();
 
   auto* process_cmd = app.add_subcommand("process", "Work with pipeline definitions (YAML)");
   process_cmd->require_subcommand(1);
@@ -375,7 +379,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*user_add) return AddUser(db_url, email, name, role, password, takes_leads);
-    if (*token_create) return CreateToken(db_url, email, token_name);
+    if (*token_create) return CreateToken(db_url, email, token_name, token_scope);
     if (*lint) return LintProcess(lint_files);
     if (*diff) return DiffProcess(diff_a, diff_b);
     if (*import) return ImportProcess(db_url, import_file);

@@ -32,6 +32,8 @@ struct Principal {
   // For heads: ids of the users in the teams they lead (themselves included).
   std::vector<int64_t> team_user_ids;
   bool via_token = false;
+  // Authenticated by an intake-scoped token (a public site form): may only post leads.
+  bool intake_only = false;
 };
 
 // The users whose cards the principal reads; nullopt means all.

@@ -10,6 +10,9 @@ namespace voronka::http {
 namespace {
 constexpr const char* kSessionCookie = "voronka_session";
 
+// The one route a site form's (intake-scoped) token may use, and the one open to other origins.
+bool IntakeRoute(const Request& req) { return req.path == "/api/intake"; }
+
 void AddSecurityHeaders(Response& res, bool api) {
   res.headers.emplace_back("X-Content-Type-Options", "nosniff");
   res.headers.emplace_back("X-Frame-Options", "DENY");
@@ -22,6 +25,8 @@ void AddSecurityHeaders(Response& res, bool api) {
 }
 }  // namespace
 
+void RegisterBoardRoutes(Router& router);  // handlers/board.cc
+
 Api::Api(Services& services) : app_(services) {
   RegisterMetaRoutes(router_);
   RegisterAuthRoutes(router_);
@@ -30,6 +35,7 @@ Api::Api(Services& services) : app_(services) {
   RegisterIntakeRoutes(router_);
   RegisterProcessRoutes(router_);
   RegisterCalendarRoutes(router_);
+  RegisterBoardRoutes(router_);
 }
 
 Response Api::Handle(const Request& req) {
@@ -40,6 +46,12 @@ Response Api::Handle(const Request& req) {
   } else {
     res = Dispatch(req);
   }
+  // The site form posts from the company's own website: its one route is open to any origin
+  // (credentials travel in the Authorization header, never as cookies).
+  if (IntakeRoute(req)) {
+    res.headers.emplace_back("Access-Control-Allow-Origin", "*");
+    res.headers.emplace_back("Access-Control-Expose-Headers", "Idempotent-Replayed");
+  }
   AddSecurityHeaders(res, api);
   return res;
 }
@@ -47,11 +59,14 @@ Response Api::Handle(const Request& req) {
 void Api::Authenticate(Context& ctx) {
   auto tx = app_.db.Begin(storage::TxMode::kRead);
   std::optional<int64_t> user_id;
+  bool intake_only = false;
   if (auto authz = ctx.req.Header("authorization")) {
     const std::string prefix = "Bearer ";
     if (authz->rfind(prefix, 0) != 0) Fail(Error::Unauthenticated("Authorization header must be 'Bearer <token>'"));
-    user_id = storage::ApiTokenUser(*tx, Sha256Hex(authz->substr(prefix.size())));
-    if (!user_id) Fail(Error::Unauthenticated("API token is unknown or revoked"));
+    auto grant = storage::FindApiToken(*tx, Sha256Hex(authz->substr(prefix.size())));
+    if (!grant) Fail(Error::Unauthenticated("API token is unknown or revoked"));
+    user_id = grant->user_id;
+    intake_only = grant->scope == storage::kTokenScopeIntake;
   } else if (auto cookie = ctx.req.Cookie(kSessionCookie)) {
     ctx.session_hash = Sha256Hex(*cookie);
     user_id = storage::SessionUser(*tx, ctx.session_hash, ctx.now);
@@ -69,6 +84,7 @@ void Api::Authenticate(Context& ctx) {
   ctx.principal = storage::LoadPrincipal(*tx, *user_id);
   if (!ctx.principal) Fail(Error::Unauthenticated("this user is deactivated"));
   ctx.principal->via_token = ctx.session_hash.empty();
+  ctx.principal->intake_only = intake_only;
 }
 
 Response Api::Dispatch(const Request& req) {
@@ -83,6 +99,8 @@ Response Api::Dispatch(const Request& req) {
     if (m.route->auth == Auth::kRequired) Authenticate(ctx);
     if (m.route->auth == Auth::kOptional && (req.Header("authorization") || req.Cookie("voronka_session")))
       Authenticate(ctx);
+    if (ctx.principal && ctx.principal->intake_only && !(req.method == "POST" && IntakeRoute(req)))
+      Fail(Error::Forbidden("this token may only post leads to POST /api/intake"));
     return m.route->handler(ctx);
   } catch (const ErrorException& e) {
     if (e.error.code == Code::kInternal) spdlog::error("{} {}: {}", req.method, req.path, e.error.message);

@@ -100,7 +100,10 @@ json StaticSchemas() {
   s["Login"] = Object({{"email", str}, {"password", str}}, {"email", "password"});
   s["PasswordChange"] = Object({{"old_password", str}, {"new_password", str}}, {"old_password", "new_password"});
   s["PasswordSet"] = Object({{"password", str}}, {"password"});
-  s["TokenCreate"] = Object({{"name", str}, {"user_id", integer}}, {"name"});
+  s["TokenCreate"] = Object({{"name", str}, {"user_id", integer},
+                             {"scope", {{"type", "string"}, {"enum", {"all", "intake"}},
+                                        {"description", "intake: may only POST /api/intake (a site form; head or admin)"}}}},
+                            {"name"});
   s["VersionBody"] = Object({{"version", integer}}, {"version"});
   json with_password = Object({{"password", str}}, {"password"});
   s["UserCreateWithPassword"] = {{"allOf", json::array({json{{"$ref", "#/components/schemas/UserCreate"}}, with_password})}};
@@ -108,7 +111,10 @@ json StaticSchemas() {
                         {"name", str}, {"phone", str}, {"email", str}, {"company", str}, {"message", str},
                         {"title", str}, {"amount", {{"type", "integer"}, {"description", "kopecks"}}},
                         {"product", str}, {"region", str}, {"time_zone", str},
-                        {"utm", {{"type", "object"}, {"additionalProperties", str}}}},
+                        {"utm", {{"type", "object"}, {"additionalProperties", str}}},
+                        {"consent", {{"type", "boolean"},
+                                     {"description", "required (true) with an intake-scoped token: the visitor agreed "
+                                                     "to the processing of personal data"}}}},
                        {"channel"});
   intake["additionalProperties"] = false;
   intake["description"] = "A lead from a channel. At least one of phone and email; a phone lead needs phone.";
@@ -127,7 +133,9 @@ json StaticSchemas() {
   s["ExternalEvent"] = Object({{"name", str}}, {"name"});
   s["IntakeResult"] = Object({{"deal", {{"$ref", "#/components/schemas/Deal"}}},
                               {"contact", {{"$ref", "#/components/schemas/Contact"}}},
-                              {"contact_created", {{"type", "boolean"}}}});
+                              {"contact_created", {{"type", "boolean"}}},
+                              {"accepted", {{"type", "boolean"},
+                                            {"description", "the only field answered to an intake-scoped token"}}}});
   return s;
 }
 

@@ -53,28 +53,35 @@ void DeleteSession(Tx& tx, const std::string& id_hash) {
 
 void DeleteUserSessions(Tx& tx, int64_t user_id) { tx.Exec("DELETE FROM sessions WHERE user_id = ?", {user_id}); }
 
-int64_t CreateApiToken(Tx& tx, const std::string& name, const std::string& token_hash, int64_t user_id, TimeMs now) {
+int64_t CreateApiToken(Tx& tx, const std::string& name, const std::string& token_hash, int64_t user_id, TimeMs now,
+                       const std::string& scope) {
   auto rows = tx.Query(
-      "INSERT INTO api_tokens (name, token_hash, user_id, created_at) VALUES (?, ?, ?, ?) RETURNING id",
-      {name, token_hash, user_id, now});
+      "INSERT INTO api_tokens (name, token_hash, user_id, created_at, scope) VALUES (?, ?, ?, ?, ?) RETURNING id",
+      {name, token_hash, user_id, now, scope});
   return rows[0].Int(0);
 }
 
-std::optional<int64_t> ApiTokenUser(Tx& tx, const std::string& token_hash) {
-  auto rows = tx.Query("SELECT user_id FROM api_tokens WHERE token_hash = ? AND revoked = 0", {token_hash});
+std::optional<ApiTokenGrant> FindApiToken(Tx& tx, const std::string& token_hash) {
+  auto rows = tx.Query("SELECT user_id, scope FROM api_tokens WHERE token_hash = ? AND revoked = 0", {token_hash});
   if (rows.empty()) return std::nullopt;
-  return rows[0].Int(0);
+  return ApiTokenGrant{rows[0].Int(0), rows[0].Text(1)};
+}
+
+std::optional<int64_t> ApiTokenUser(Tx& tx, const std::string& token_hash) {
+  auto grant = FindApiToken(tx, token_hash);
+  if (!grant || grant->scope != kTokenScopeAll) return std::nullopt;
+  return grant->user_id;
 }
 
 std::vector<nlohmann::json> ListApiTokens(Tx& tx, std::optional<int64_t> user_id) {
   std::vector<nlohmann::json> out;
-  auto rows = user_id ? tx.Query("SELECT id, name, user_id, created_at, revoked FROM api_tokens WHERE user_id = ? "
+  auto rows = user_id ? tx.Query("SELECT id, name, user_id, created_at, revoked, scope FROM api_tokens WHERE user_id = ? "
                                  "ORDER BY id",
                                  {*user_id})
-                      : tx.Query("SELECT id, name, user_id, created_at, revoked FROM api_tokens ORDER BY id");
+                      : tx.Query("SELECT id, name, user_id, created_at, revoked, scope FROM api_tokens ORDER BY id");
   for (const auto& r : rows)
     out.push_back({{"id", r.Int(0)}, {"name", r.Text(1)}, {"user_id", r.Int(2)},
-                   {"created_at", FormatIso(r.Int(3))}, {"revoked", r.Int(4) != 0}});
+                   {"created_at", FormatIso(r.Int(3))}, {"revoked", r.Int(4) != 0}, {"scope", r.Text(5)}});
   return out;
 }
 

@@ -33,9 +33,23 @@ std::optional<int64_t> SessionUser(Tx& tx, const std::string& id_hash, TimeMs no
 void DeleteSession(Tx& tx, const std::string& id_hash);
 void DeleteUserSessions(Tx& tx, int64_t user_id);
 
-int64_t CreateApiToken(Tx& tx, const std::string& name, const std::string& token_hash, int64_t user_id, TimeMs now);
+// Token scopes: kTokenScopeAll acts as its user everywhere; kTokenScopeIntake may only post
+// leads to /api/intake (a site form's token is public: any visitor of the site can read it).
+inline constexpr const char* kTokenScopeAll = "all";
+inline constexpr const char* kTokenScopeIntake = "intake";
+
+struct ApiTokenGrant {
+  int64_t user_id = 0;
+  std::string scope;
+};
+
+int64_t CreateApiToken(Tx& tx, const std::string& name, const std::string& token_hash, int64_t user_id, TimeMs now,
+                       const std::string& scope = kTokenScopeAll);
+// The user and scope of a live (not revoked) token.
+std::optional<ApiTokenGrant> FindApiToken(Tx& tx, const std::string& token_hash);
+// The user of a live token of scope "all"; nullopt for unknown, revoked and narrower tokens.
 std::optional<int64_t> ApiTokenUser(Tx& tx, const std::string& token_hash);
-// Tokens of a user (or of everyone when user_id is nullopt), without secrets.
+// Tokens of a user (or of everyone when user_id is nullopt), without secrets, with their scope.
 std::vector<nlohmann::json> ListApiTokens(Tx& tx, std::optional<int64_t> user_id);
 // Returns the owner of the revoked token, nullopt when there is no such token.
 std::optional<int64_t> RevokeApiToken(Tx& tx, int64_t token_id);

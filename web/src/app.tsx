@@ -11,6 +11,7 @@ import { DealPage } from './pages/Deal';
 import { Desktop } from './pages/Desktop';
 import { Login } from './pages/Login';
 import { NewLead } from './pages/NewLead';
+import { SiteForm } from './pages/SiteForm';
 import { Link, match, navigate, useLocation } from './router';
 import { dismissToast, loadMeta, meta, onToasts, type Toast } from './store';
 import type { User } from './types';
@@ -100,6 +101,7 @@ function Route({ path, lang }: { path: string; lang: Lang }) {
   if (path === '/' || path === '/login') return <Desktop lang={lang} />;
   if (path === '/board') return <Board lang={lang} />;
   if (path === '/leads/new') return <NewLead lang={lang} />;
+  if (path === '/site-form' && (meta.me?.role === 'head' || meta.me?.role === 'admin')) return <SiteForm lang={lang} />;
   const deal = match('/deals/:id', path);
   if (deal && /^\d+$/.test(deal.id)) return <DealPage key={deal.id} id={Number(deal.id)} lang={lang} />;
   return (
@@ -118,6 +120,7 @@ function Header({ path, lang, onLoggedOut }: { path: string; lang: Lang; onLogge
   ];
   // Owners and curators do not take leads (the server refuses them).
   if (me.role !== 'owner' && me.role !== 'curator') nav.push({ href: '/leads/new', label: t('nav.newLead'), active: path === '/leads/new' });
+  if (me.role === 'head' || me.role === 'admin') nav.push({ href: '/site-form', label: t('nav.siteForm'), active: path === '/site-form' });
   const logout = async () => {
     try {
       await post('/api/auth/logout', {});

@@ -86,11 +86,11 @@ export function processRefusal(e: unknown): { text: string; missing: MissingItem
 
 export const getProcess = (id: number) => get<DealProcess>(`/api/deals/${id}/process`);
 
-export const moveDeal = (deal: Deal, to: string) => post<ProcessResult>(`/api/deals/${deal.id}/move`, { to, version: deal.version });
+export const moveDeal = (deal: Pick<Deal, 'id' | 'version'>, to: string) => post<ProcessResult>(`/api/deals/${deal.id}/move`, { to, version: deal.version });
 
 export const checkItem = (id: number, item: string, checked: boolean) => post<ProcessResult>(`/api/deals/${id}/check`, { item, checked });
 
-export const markLost = (deal: Deal, reason: string, fields: Record<string, unknown>) =>
+export const markLost = (deal: Pick<Deal, 'id' | 'version'>, reason: string, fields: Record<string, unknown>) =>
   post<ProcessResult>(`/api/deals/${deal.id}/lost`, { reason, fields, version: deal.version });
 
 export const recordFields = (id: number, fields: Record<string, unknown>) => post<ProcessResult>(`/api/deals/${id}/fields`, { fields });
@@ -139,7 +139,10 @@ export function effectText(text: string, taskTitles: Map<string, string> = new M
   m = /^deviation (\S+) to ([^:]+): (.*)$/.exec(text);
   if (m) {
     const overdue = /^overdue:(?:task:)?(.+)$/.exec(m[1]);
-    return overdue ? t('fx.deviationOverdue', { title: task(overdue[1]) }) : t('fx.deviation', { text: m[3] });
+    if (overdue) return t('fx.deviationOverdue', { title: task(overdue[1]) });
+    // The engine words the message in English only; the Russian interface names who was told.
+    const roles = m[2].split(',').map((r) => roleName(r.trim())).join(', ');
+    return lang() === 'en' ? t('fx.deviation', { text: m[3] }) : t('fx.deviationTold', { roles });
   }
   m = /^email (\S+) to (\S+)$/.exec(text);
   if (m) return t('fx.email', { template: tk('tpl', m[1]) });

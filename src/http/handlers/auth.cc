@@ -139,14 +139,30 @@ Response CreateToken(Context& ctx) {
     if (owner != ctx.user().user_id && ctx.user().role != domain::Role::kAdmin)
       Fail(Error::Forbidden("only an admin may create tokens for other users"));
   }
+  std::string scope = storage::kTokenScopeAll;
+  if (body.contains("scope")) {
+    if (!body["scope"].is_string() ||
+        (body["scope"] != storage::kTokenScopeAll && body["scope"] != storage::kTokenScopeIntake))
+      Fail(Error::Invalid("scope", "scope must be 'all' or 'intake'"));
+    scope = body["scope"].get<std::string>();
+  }
+  // A site form's token posts leads for the whole department: the head's or the admin's call.
+  auto role = ctx.user().role;
+  if (scope == storage::kTokenScopeIntake && role != domain::Role::kHead && role != domain::Role::kAdmin)
+    Fail(Error::Forbidden("only a head of sales or an admin may create a site form token"));
   std::string token = "vrk_" + RandomHex(24);
   auto tx = ctx.app.db.Begin(TxMode::kWrite);
-  if (!storage::LoadPrincipal(*tx, owner)) Fail(Error::Unprocessable("user_id", "no active user with id " + std::to_string(owner)));
-  int64_t id = storage::CreateApiToken(*tx, name, Sha256Hex(token), owner, ctx.now);
+  auto principal = storage::LoadPrincipal(*tx, owner);
+  if (!principal) Fail(Error::Unprocessable("user_id", "no active user with id " + std::to_string(owner)));
+  if (scope == storage::kTokenScopeIntake &&
+      (principal->role == domain::Role::kOwner || principal->role == domain::Role::kCurator))
+    Fail(Error::Unprocessable("user_id", "the " + std::string(domain::RoleName(principal->role)) +
+                                             " role does not take leads"));
+  int64_t id = storage::CreateApiToken(*tx, name, Sha256Hex(token), owner, ctx.now, scope);
   storage::AppendAudit(*tx, {ctx.user().user_id, ctx.now}, "api_tokens", id, "create", std::nullopt, nullptr,
-                       {{"name", name}, {"user_id", owner}});
+                       {{"name", name}, {"user_id", owner}, {"scope", scope}});
   tx->Commit();
-  return Response::Json(201, {{"id", id}, {"name", name}, {"user_id", owner}, {"token", token}});
+  return Response::Json(201, {{"id", id}, {"name", name}, {"user_id", owner}, {"scope", scope}, {"token", token}});
 }
 
 Response RevokeToken(Context& ctx) {
@@ -177,7 +193,7 @@ void RegisterAuthRoutes(Router& r) {
   r.Add("GET", "/api/tokens", Auth::kRequired, {.summary = "API tokens (own; an admin sees all)", .tag = "auth"},
         ListTokens);
   r.Add("POST", "/api/tokens", Auth::kRequired,
-        {.summary = "Create an API token; the secret is shown once", .tag = "auth", .request_schema = "TokenCreate",
+        {.summary = "Create an API token (scope all, or intake for a site form); the secret is shown once", .tag = "auth", .request_schema = "TokenCreate",
          .success_status = 201},
         CreateToken);
   r.Add("POST", "/api/tokens/{id}/revoke", Auth::kRequired, {.summary = "Revoke an API token", .tag = "auth"},

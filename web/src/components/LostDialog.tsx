@@ -13,7 +13,7 @@ import { Banner, Field, fieldAttrs } from './ui';
 /** Reasons the process records by itself (scoring), not offered by hand. */
 const AUTOMATIC = new Set(['segment_c', 'knocked_out']);
 
-export function LostDialog({ deal, onCancel, onDone }: { deal: Deal; onCancel: () => void; onDone: (r: ProcessResult) => void }) {
+export function LostDialog({ deal, onCancel, onDone }: { deal: Pick<Deal, 'id' | 'version' | 'title'>; onCancel: () => void; onDone: (r: ProcessResult) => void }) {
   const ref = useRef<HTMLDialogElement>(null);
   const reasons = lostReasons().filter((r) => !AUTOMATIC.has(r.code));
   const [choice, setChoice] = useState(reasons[0]?.code ?? '');

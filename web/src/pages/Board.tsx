@@ -7,32 +7,23 @@
 
 import { memo } from 'preact/compat';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { ApiError, listAll, type Query } from '../api';
+import { ApiError } from '../api';
 import { LostDialog } from '../components/LostDialog';
 import { Banner, errorText, useTitle } from '../components/ui';
 import { money, moneyShort } from '../format';
 import { t, tk, type Lang } from '../i18n';
 import { effectsSummary, lostReasonName, moveDeal, processErrorText, stageDef } from '../process';
 import { navigate } from '../router';
-import { companies, fetchMissing, meta, shortName, stageName, toast } from '../store';
-import type { Company, Deal, ProcessResult, Task } from '../types';
+import { companies, meta, shortName, stageName, toast } from '../store';
+import type { Deal, ProcessResult } from '../types';
+import { loadBoard, readBoardFilters, type BoardCard, type BoardFilters } from './board/data';
 
 const CHANNELS = ['phone', 'site_form', 'email', 'messenger', 'manual', 'outbound', 'referral'];
 const SEGMENTS = ['A', 'B', 'C'];
-const FIRST_RENDER = 60; // cards drawn per column before "show more"
-const CLOSED_DAYS = 30;
+const FIRST_RENDER = 40; // cards drawn per column before "show more"
 
-interface Filters {
-  q: string;
-  responsible: string;
-  segment: string;
-  channel: string;
-}
-
-function readFilters(): Filters {
-  const p = new URLSearchParams(location.search);
-  return { q: p.get('q') ?? '', responsible: p.get('responsible') ?? '', segment: p.get('segment') ?? '', channel: p.get('channel') ?? '' };
-}
+type Filters = BoardFilters;
+const readFilters = () => readBoardFilters();
 
 function writeFilters(f: Filters) {
   const p = new URLSearchParams();
@@ -43,6 +34,9 @@ function writeFilters(f: Filters) {
 
 const ms = (iso: string | null) => (iso ? Date.parse(iso) : 0);
 const statusFor = (stage: string): Deal['status'] => (stage === 'won' ? 'won' : stage === 'lost' ? 'lost' : 'open');
+// Company names from the board's read, kept across reloads of the board in this session.
+const companyNames = new Map<number, string>();
+const companyOf = (d: BoardCard) => (d.company_id ? (companyNames.get(d.company_id) ?? companies.get(d.company_id)?.name) : undefined);
 
 
 export function Board({ lang }: { lang: Lang }) {
@@ -51,15 +45,14 @@ export function Board({ lang }: { lang: Lang }) {
   const stages = meta.stages;
   const [filters, setFilters] = useState<Filters>(readFilters);
   const [qInput, setQInput] = useState(filters.q);
-  const [items, setItems] = useState<Deal[]>([]);
+  const [items, setItems] = useState<BoardCard[]>([]);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
   const [overdue, setOverdue] = useState<Set<number>>(new Set());
-  const [companyTick, setCompanyTick] = useState(0);
   const [shown, setShown] = useState<Record<string, number>>({});
   const [busy, setBusy] = useState<Set<number>>(new Set());
   const [flash, setFlash] = useState<number | null>(null);
-  const [lostFor, setLostFor] = useState<Deal | null>(null);
+  const [lostFor, setLostFor] = useState<BoardCard | null>(null);
   const [announce, setAnnounce] = useState('');
   const [reloadTick, setReloadTick] = useState(0);
   const itemsRef = useRef(items);
@@ -73,77 +66,33 @@ export function Board({ lang }: { lang: Lang }) {
     return () => clearTimeout(h);
   }, [qInput]);
 
-  // Load every open deal (pages of 200), the deals closed lately, and overdue tasks.
+  // The whole board in one read (GET /api/board): open deals, those closed lately, company
+  // names and overdue flags. The previous picture stays until the new one arrives.
   useEffect(() => {
     writeFilters(filters);
     const ctrl = new AbortController();
-    const signal = ctrl.signal;
     setLoading(true);
     setError(null);
-    setItems([]);
-    setShown({});
-    const base: Query = {
-      q: filters.q || undefined,
-      responsible_id: filters.responsible || undefined,
-      segment: filters.segment || undefined,
-      channel: filters.channel || undefined,
-    };
-    // Each working stage is read by its own cursor chain, all at once, so every column fills
-    // from its first page; Won and Lost hold what was closed in the last 30 days.
-    const pages = new Map<string, Deal[]>();
-    let frame = 0;
-    const publish = () => {
-      if (frame) return;
-      frame = requestAnimationFrame(() => {
-        frame = 0;
-        if (!signal.aborted) setItems(([] as Deal[]).concat(...pages.values()));
-      });
-    };
-    const cutoff = Date.now() - CLOSED_DAYS * 86400000;
-    const loads = stages
-      .filter((st) => st.code !== 'won' && st.code !== 'lost')
-      .map((st) =>
-        listAll<Deal>('/api/deals', { ...base, stage: st.code, sort: '-stage_changed_at' }, {
-          signal,
-          onPage: (page) => {
-            pages.set(st.code, (pages.get(st.code) ?? []).concat(page));
-            publish();
-          },
-        }),
-      );
-    loads.push(
-      listAll<Deal>('/api/deals', { ...base, stage: 'won,lost', sort: '-closed_at' }, {
-        signal,
-        maxPages: 10,
-        onPage: (page) => {
-          pages.set('closed', (pages.get('closed') ?? []).concat(page.filter((d) => ms(d.closed_at) >= cutoff)));
-          publish();
-        },
-        stop: (page) => page.length > 0 && ms(page[page.length - 1].closed_at) < cutoff,
-      }),
-    );
-    const overdueLoad = listAll<Task>('/api/tasks', { overdue: true, assignee_id: filters.responsible || undefined }, { signal, maxPages: 10 })
-      .then((tasks) => setOverdue(new Set(tasks.map((x) => x.deal_id!).filter(Boolean))))
-      .catch(() => undefined);
-    void listCompanies().then(() => !signal.aborted && setCompanyTick((n) => n + 1));
-    Promise.all(loads)
-      .then((lists) => loadCompanies(lists.flat()).then(() => !signal.aborted && setCompanyTick((n) => n + 1)))
+    loadBoard(filters, ctrl.signal)
+      .then((data) => {
+        if (ctrl.signal.aborted) return;
+        for (const c of data.cards) if (c.company_id && c.company) companyNames.set(c.company_id, c.company);
+        setOverdue(new Set(data.cards.filter((c) => c.overdue).map((c) => c.id)));
+        setShown({});
+        setItems(data.cards);
+      })
       .catch((e) => {
-        if ((e as Error).name !== 'AbortError') setError(errorText(e));
+        if ((e as Error).name !== 'AbortError' && !ctrl.signal.aborted) setError(errorText(e));
       })
       .finally(() => {
-        if (!signal.aborted) setLoading(false);
+        if (!ctrl.signal.aborted) setLoading(false);
       });
-    void overdueLoad;
-    return () => {
-      ctrl.abort();
-      cancelAnimationFrame(frame);
-    };
+    return () => ctrl.abort();
   }, [filters, reloadTick]);
 
   // Columns: grouped, newest in stage first; totals over everything loaded.
   const columns = useMemo(() => {
-    const by = new Map<string, Deal[]>(stages.map((s) => [s.code, []]));
+    const by = new Map<string, BoardCard[]>(stages.map((s) => [s.code, []]));
     for (const d of items) {
       let list = by.get(d.stage);
       if (!list) by.set(d.stage, (list = []));
@@ -185,7 +134,7 @@ export function Board({ lang }: { lang: Lang }) {
     return () => clearTimeout(h);
   }, [flash]);
 
-  const replace = (deal: Deal) => setItems((list) => list.map((d) => (d.id === deal.id ? deal : d)));
+  const replace = (deal: BoardCard) => setItems((list) => list.map((d) => (d.id === deal.id ? deal : d)));
 
   const move = async (dealId: number, to: string) => {
     const deal = itemsRef.current.find((d) => d.id === dealId);
@@ -205,7 +154,7 @@ export function Board({ lang }: { lang: Lang }) {
       // The process may carry the card on (an automatic move): say where it went.
       if (res.deal.stage !== to) toast(t('board.moved', { title: deal.title, stage: stageName(res.deal.stage) }));
     } catch (e) {
-      const current = e instanceof ApiError && e.status === 409 && e.current ? (e.current as Deal) : deal;
+      const current = e instanceof ApiError && e.status === 409 && e.current ? (e.current as BoardCard) : deal;
       replace(current);
       setFlash(dealId);
       const refused = e instanceof ApiError && e.status === 422;
@@ -327,7 +276,7 @@ export function Board({ lang }: { lang: Lang }) {
       <div class="sr-only" aria-live="polite">
         {announce}
       </div>
-      <div class="board" ref={boardRef} onKeyDown={onKeyDown} data-company-tick={companyTick}>
+      <div class="board" ref={boardRef} onKeyDown={onKeyDown}>
         {columns.map((col) => {
           const limit = shown[col.code] ?? FIRST_RENDER;
           const more = col.deals.length - limit;
@@ -350,12 +299,11 @@ export function Board({ lang }: { lang: Lang }) {
                   <DealCard
                     key={d.id}
                     deal={d}
-                    company={d.company_id ? companies.get(d.company_id) : undefined}
+                    company={companyOf(d)}
                     overdue={overdue.has(d.id)}
                     busy={busy.has(d.id)}
                     flash={flash === d.id}
                     lang={lang}
-                    tick={companyTick}
                   />
                 ))}
                 {col.deals.length === 0 && !loading && <li class="column-empty">{t('board.empty')}</li>}
@@ -374,35 +322,13 @@ export function Board({ lang }: { lang: Lang }) {
   );
 }
 
-// Company names for the cards: the visible companies are listed once per session (in
-// parallel with the deals), then any still missing are read one by one.
-let companiesListing: Promise<void> | null = null;
-
-function listCompanies(): Promise<void> {
-  if (!companiesListing)
-    companiesListing = listAll<Company>('/api/companies', {}, { maxPages: 25 })
-      .then((all) => {
-        for (const c of all) companies.set(c.id, c);
-      })
-      .catch(() => {
-        companiesListing = null;
-      });
-  return companiesListing;
-}
-
-async function loadCompanies(list: Deal[]) {
-  await listCompanies();
-  await fetchMissing('/api/companies', companies, list.map((d) => d.company_id!).filter(Boolean), 100);
-}
-
 interface CardProps {
-  deal: Deal;
-  company?: Company;
+  deal: BoardCard;
+  company?: string;
   overdue: boolean;
   busy: boolean;
   flash: boolean;
   lang: Lang;
-  tick: number;
 }
 
 const DealCard = memo(function DealCard({ deal, company, overdue, busy, flash }: CardProps) {
@@ -422,7 +348,7 @@ const DealCard = memo(function DealCard({ deal, company, overdue, busy, flash }:
         }}
       >
         <span class="card-title">{deal.title}</span>
-        {company && <span class="card-company">{company.name}</span>}
+        {company && <span class="card-company">{company}</span>}
         <span class="card-row">
           <span class="card-amount">{money(deal.amount, deal.currency)}</span>
           {deal.segment && (

@@ -7,6 +7,7 @@ import { post } from '../../api';
 import { Banner, Spinner } from '../../components/ui';
 import { loc, t } from '../../i18n';
 import { effectText, processErrorText } from '../../process';
+import { hintText } from '../../scoringHints';
 import { loadScoringModel } from '../../store';
 import type { Deal, ProcessResult, ScoringModel, ScoringResult, Task } from '../../types';
 
@@ -142,7 +143,7 @@ export function ScoringPanel({ deal, tasks, blocks, onResult }: Props) {
                   <input type="checkbox" checked={!!knockouts[k.code]} onChange={(e) => setKnockouts((x) => ({ ...x, [k.code]: e.currentTarget.checked }))} />
                   <span>
                     <span class="ko-name">{loc(k.name)}</span>
-                    <span class="ko-hint">{loc(k.hint)}</span>
+                    <span class="ko-hint">{hintText(k.hint)}</span>
                   </span>
                 </label>
               ))}
@@ -165,7 +166,7 @@ export function ScoringPanel({ deal, tasks, blocks, onResult }: Props) {
                       <legend class="param-name">{loc(p.name)}</legend>
                       <div class="param-opts">
                         {p.options.map((o) => (
-                          <label class={`score-opt score-${o.value}${v === o.value ? ' checked' : ''}`} title={loc(o.hint)}>
+                          <label class={`score-opt score-${o.value}${v === o.value ? ' checked' : ''}`} title={hintText(o.hint)}>
                             <input
                               type="radio"
                               name={`sc-${p.code}`}
@@ -179,7 +180,7 @@ export function ScoringPanel({ deal, tasks, blocks, onResult }: Props) {
                         ))}
                       </div>
                       <p class="param-hint" id={hintId}>
-                        {chosen ? loc(chosen.hint) : t('scoring.choose')}
+                        {chosen ? hintText(chosen.hint) : t('scoring.choose')}
                       </p>
                     </fieldset>
                   );
