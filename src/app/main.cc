@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <csignal>
@@ -23,6 +24,9 @@
 #include "storage/migrate.h"
 #include "notify/outbox.h"
 #include "notify/smtp.h"
+#include "ops/backup.h"
+#include "ops/doctor.h"
+#include "ops/logging.h"
 #include "process/definition.h"
 #include "process/diff.h"
 #include "storage/definitions_store.h"
@@ -65,7 +69,14 @@ std::pair<std::string, uint16_t> ParseListen(const std::string& listen) {
 }
 
 int Serve(const std::string& db_url, const std::string& listen, const std::string& web, const std::string& port_file,
-          int workers, size_t body_limit, bool no_migrate, bool secure_cookies, notify::SmtpConfig smtp) {
+          int workers, size_t body_limit, bool no_migrate, bool secure_cookies, notify::SmtpConfig smtp,
+          const std::string& backup_dir, const std::string& backup_every, int backup_keep) {
+  int64_t backup_every_s = 0;
+  if (!backup_dir.empty()) {
+    auto every = ops::ParseInterval(backup_every);
+    if (!every.ok()) throw std::runtime_error(every.error().message);
+    backup_every_s = every.value();
+  }
   // E-mail: checked at start (a bad setting or template stops the server with the reason).
   if (!smtp.url.empty()) {
     if (const char* pw = std::getenv("VORONKA_SMTP_PASSWORD")) smtp.password = pw;
@@ -99,6 +110,12 @@ int Serve(const std::string& db_url, const std::string& listen, const std::strin
   } else {
     spdlog::info("no --smtp-url: e-mails wait in the outbox");
   }
+  std::unique_ptr<ops::BackupScheduler> backups;
+  if (!backup_dir.empty()) {
+    backups = std::make_unique<ops::BackupScheduler>(db_url, backup_dir, backup_every_s, backup_keep);
+    backups->Start();
+    spdlog::info("backups every {} into {}, keeping the newest {}", backup_every, backup_dir, backup_keep);
+  }
   // Durable timers: every second, fire what is due (deadlines, checkpoints, stage timers).
   std::atomic<bool> running{true};
   std::thread timers([&] {
@@ -119,11 +136,13 @@ int Serve(const std::string& db_url, const std::string& listen, const std::strin
     server.Stop();
   });
   signals.detach();
-  spdlog::info("Voronka {} listening on http://{}:{}/ (database {})", VORONKA_VERSION, host, server.port(), db_url);
+  spdlog::info("Voronka {} listening on http://{}:{}/ (database {})", VORONKA_VERSION, host, server.port(),
+               ops::RedactDbUrl(db_url));
   server.Run();
   running = false;
   timers.join();
   if (outbox) outbox->Stop();
+  if (backups) backups->Stop();
   spdlog::info("stopped");
   return 0;
 }
@@ -257,6 +276,32 @@ int ImportData(const std::string& db_url, const std::string& file) {
   return 0;
 }
 
+int Doctor(ops::DoctorOptions options) {
+  if (const char* pw = std::getenv("VORONKA_SMTP_PASSWORD")) options.smtp.password = pw;
+  auto results = ops::RunDoctor(options);
+  std::cout << ops::FormatReport(results);
+  bool failed = std::any_of(results.begin(), results.end(),
+                            [](const ops::CheckResult& r) { return r.state == ops::CheckState::kFail; });
+  std::cout << (failed ? "doctor: problems found\n" : "doctor: all checks passed\n");
+  return failed ? 1 : 0;
+}
+
+int Backup(const std::string& db_url, const std::string& file) {
+  auto r = ops::BackupDatabase(db_url, file);
+  if (!r.ok()) throw std::runtime_error(r.error().message);
+  std::cout << "backup written to " << r->file << " (" << r->bytes << " bytes, " << r->seconds << " s)\n";
+  return 0;
+}
+
+int Restore(const std::string& db_url, const std::string& file, bool force) {
+  auto st = ops::RestoreDatabase(db_url, file, force);
+  if (!st.ok()) throw std::runtime_error(st.error().message);
+  auto db = OpenAndMigrate(db_url, false, 2);  // refuses a backup from another schema version
+  std::cout << "restored " << file << " into " << ops::RedactDbUrl(db_url) << "; schema version "
+            << storage::CurrentSchemaVersion(*db) << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -265,6 +310,9 @@ int main(int argc, char** argv) {
   std::string db_url = "voronka.db";
   std::string log_level = "info";
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")->capture_default_str();
+  std::string log_format = "text";
+  app.add_option("--log-format", log_format, "text, or json: one JSON object per line (ts, level, msg, thread)")
+      ->capture_default_str();
 
   auto* serve = app.add_subcommand("serve", "Run the HTTP server");
   std::string listen = "127.0.0.1:8080", web, port_file;
@@ -288,6 +336,13 @@ int main(int argc, char** argv) {
   serve->add_option("--company-name", smtp.company_name, "our company as signed in letters");
   serve->add_option("--email-templates", smtp.templates_dir, "directory of e-mail templates (default: the shipped ones)");
   serve->add_option("--partner-name", partner_name, "partner agency offered in segment C rejections");
+  std::string backup_dir, backup_every = "24h";
+  int backup_keep = 7;
+  serve->add_option("--backup-dir", backup_dir, "take scheduled backups into this directory");
+  serve->add_option("--backup-every", backup_every, "interval between backups: 90s, 30m, 6h, 1d")->capture_default_str();
+  serve->add_option("--backup-keep", backup_keep, "how many of the newest backups to keep")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
 
   auto* migrate = app.add_subcommand("migrate", "Bring the database schema up to date");
   migrate->add_option("--db", db_url, "SQLite file (or sqlite:PATH)")->capture_default_str();
@@ -357,14 +412,38 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   import_data->add_option("--in", transfer_file, "a file written by 'voronka export'")->required();
 
+  auto* doctor = app.add_subcommand("doctor", "Check configuration, database, migrations, SMTP and disk space");
+  ops::DoctorOptions doctor_options;
+  uint64_t min_free_mb = 512;
+  doctor->add_option("--db", db_url, "SQLite file or PostgreSQL URL")->capture_default_str();
+  doctor->add_option("--web", doctor_options.web_root, "the web UI directory serve uses");
+  doctor->add_option("--smtp-url", doctor_options.smtp.url, "as for serve");
+  doctor->add_option("--smtp-user", doctor_options.smtp.user, "as for serve (password from VORONKA_SMTP_PASSWORD)");
+  doctor->add_option("--smtp-from", doctor_options.smtp.from, "as for serve");
+  doctor->add_flag("--smtp-starttls", doctor_options.smtp.starttls, "as for serve");
+  doctor->add_option("--email-templates", doctor_options.smtp.templates_dir, "as for serve");
+  doctor->add_option("--backup-dir", doctor_options.backup_dir, "as for serve");
+  doctor->add_option("--min-free-mb", min_free_mb, "fail when less disk space is free")->capture_default_str();
+
+  auto* backup = app.add_subcommand("backup", "Write a consistent copy of the database (also while serving)");
+  std::string backup_file;
+  bool restore_force = false;
+  backup->add_option("--db", db_url, "SQLite file or PostgreSQL URL (pg_dump)")->capture_default_str();
+  backup->add_option("--out", backup_file, "the backup file to write")->required();
+  auto* restore = app.add_subcommand("restore", "Replace the database with a backup (stop the server first)");
+  restore->add_option("--db", db_url, "SQLite file or PostgreSQL URL (pg_restore)")->capture_default_str();
+  restore->add_option("--in", backup_file, "a file written by 'voronka backup'")->required();
+  restore->add_flag("--force", restore_force, "replace an existing SQLite file");
+
   app.add_subcommand("version", "Print the version");
 
   CLI11_PARSE(app, argc, argv);
-  spdlog::set_level(spdlog::level::from_str(log_level));
   try {
+    ops::ConfigureLogging(log_format, log_level);
     if (*serve) {
       if (!partner_name.empty()) smtp.variables["partner_name"] = partner_name;
-      return Serve(db_url, listen, web, port_file, workers, body_limit, no_migrate, secure_cookies, smtp);
+      return Serve(db_url, listen, web, port_file, workers, body_limit, no_migrate, secure_cookies, smtp, backup_dir,
+                   backup_every, backup_keep);
     }
     if (*migrate) {
       auto db = OpenAndMigrate(db_url, true, 2);
@@ -386,6 +465,13 @@ int main(int argc, char** argv) {
     if (*pmigrate) return MigrateProcess(db_url, pipeline_code, to_version);
     if (*export_cmd) return ExportData(db_url, transfer_file);
     if (*import_data) return ImportData(db_url, transfer_file);
+    if (*doctor) {
+      doctor_options.db_url = db_url;
+      doctor_options.min_free_bytes = min_free_mb << 20;
+      return Doctor(doctor_options);
+    }
+    if (*backup) return Backup(db_url, backup_file);
+    if (*restore) return Restore(db_url, backup_file, restore_force);
     std::cout << "voronka " << VORONKA_VERSION << "\n";
     return 0;
   } catch (const std::exception& e) {

@@ -2,7 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+
 #include "common/random.h"
+#include "ops/metrics.h"
 #include "storage/auth_store.h"
 
 namespace voronka::http {
@@ -40,11 +43,15 @@ Api::Api(Services& services) : app_(services) {
 
 Response Api::Handle(const Request& req) {
   bool api = req.path.rfind("/api/", 0) == 0 || req.path == "/api";
+  auto started = std::chrono::steady_clock::now();
+  static const std::string kStatic = "static", kUnmatched = "unmatched";
+  const std::string* route = &kUnmatched;
   Response res;
-  if (!api && !app_.config.web_root.empty() && (req.method == "GET" || req.method == "HEAD")) {
+  if (!api && !app_.config.web_root.empty() && (req.method == "GET" || req.method == "HEAD") && !IsOpsPath(req.path)) {
     res = ServeStatic(app_.config.web_root, req);
+    route = &kStatic;
   } else {
-    res = Dispatch(req);
+    res = Dispatch(req, &route);
   }
   // The site form posts from the company's own website: its one route is open to any origin
   // (credentials travel in the Authorization header, never as cookies).
@@ -53,6 +60,10 @@ Response Api::Handle(const Request& req) {
     res.headers.emplace_back("Access-Control-Expose-Headers", "Idempotent-Replayed");
   }
   AddSecurityHeaders(res, api);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  ops::Metrics::Global().RecordRequest(req.method, *route, res.status, seconds);
+  // The path only: query strings may carry secrets (?token= of the calendar feed) and phones (?q=).
+  spdlog::debug("{} {} {} {:.1f} ms", req.method, req.path, res.status, seconds * 1000);
   return res;
 }
 
@@ -87,8 +98,9 @@ void Api::Authenticate(Context& ctx) {
   ctx.principal->intake_only = intake_only;
 }
 
-Response Api::Dispatch(const Request& req) {
+Response Api::Dispatch(const Request& req, const std::string** route) {
   Match m = router_.Find(req.method, req.path);
+  if (m.route) *route = &m.route->pattern;
   if (!m.route) {
     if (m.path_exists)
       return Response::FromError(Error{Code::kMethodNotAllowed, "method " + req.method + " is not allowed on " + req.path, "", nullptr});

@@ -17,7 +17,8 @@ class Api {
   const Router& router() const { return router_; }
 
  private:
-  Response Dispatch(const Request& req);
+  // *route: the matched route's pattern, for metrics (unchanged when nothing matched).
+  Response Dispatch(const Request& req, const std::string** route);
   void Authenticate(Context& ctx);
 
   Services& app_;
@@ -32,6 +33,11 @@ void RegisterRecordRoutes(Router& router);
 void RegisterIntakeRoutes(Router& router);
 void RegisterProcessRoutes(Router& router);
 void RegisterCalendarRoutes(Router& router);
+void RegisterDepartmentCalendarRoutes(Router& router);  // handlers/department_calendar.cc
+void RegisterAnalyticsRoutes(Router& router);  // handlers/analytics.cc: plan, motivation
+// /healthz, /readyz, /metrics (handlers/ops.cc): outside /api, never answered by the SPA.
+void RegisterOpsRoutes(Router& router);
+bool IsOpsPath(const std::string& path);
 
 // The OpenAPI 3 document generated from the route table and the entity specs.
 nlohmann::json BuildOpenApi(const Router& router);

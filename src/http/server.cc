@@ -109,16 +109,23 @@ class Session : public std::enable_shared_from_this<Session> {
         res = Response::FromError(Error{Code::kInternal, "internal error", "", nullptr});
       }
       asio::post(self->stream_.get_executor(), [self, res = std::move(res), version, keep_alive]() mutable {
-        if (res.stream) self->StartStream(std::move(res));
-        else self->Write(std::move(res), version, keep_alive);
-        --self->shared_->in_flight;
+        if (res.stream) {
+          self->StartStream(std::move(res));  // a stream does not hold up shutdown: it ends then
+          --self->shared_->in_flight;
+        } else {
+          self->Write(std::move(res), version, keep_alive, true);
+        }
       });
     });
   }
 
-  void Write(Response&& res, unsigned version, bool keep_alive) {
+  // counted: the answer to a request in shared_->in_flight, which ends once it is written (so a
+  // graceful stop waits until the client has its answer, not only until the handler returned).
+  void Write(Response&& res, unsigned version, bool keep_alive, bool counted = false) {
+    keep_alive = keep_alive && !shared_->stopping.load();
     auto msg = std::make_shared<bhttp::response<bhttp::string_body>>(ToBeast(std::move(res), version, keep_alive));
-    bhttp::async_write(stream_, *msg, [self = shared_from_this(), msg, keep_alive](beast::error_code ec, size_t) {
+    bhttp::async_write(stream_, *msg, [self = shared_from_this(), msg, keep_alive, counted](beast::error_code ec, size_t) {
+      if (counted) --self->shared_->in_flight;
       if (ec || !keep_alive) return self->Close();
       self->Read();
     });
@@ -189,6 +196,20 @@ struct Server::Impl {
   uint16_t port = 0;
   int io_threads = 1;
 
+  std::optional<asio::steady_timer> drain_timer;
+  std::chrono::steady_clock::time_point drain_deadline;
+
+  // Polls until in-flight requests are answered (or the deadline passed), then stops the loop.
+  void Drain() {
+    if (shared->in_flight.load() == 0 || std::chrono::steady_clock::now() > drain_deadline) {
+      ioc.stop();
+      return;
+    }
+    if (!drain_timer) drain_timer.emplace(ioc);
+    drain_timer->expires_after(std::chrono::milliseconds(20));
+    drain_timer->async_wait([this](beast::error_code) { Drain(); });
+  }
+
   void Accept() {
     acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
       if (ec) {
@@ -237,19 +258,8 @@ void Server::Stop() {
     impl_->shared->stopping = true;
     beast::error_code ec;
     impl_->acceptor.close(ec);
-    // Let in-flight requests finish (bounded), then stop the loop.
-    auto timer = std::make_shared<asio::steady_timer>(impl_->ioc);
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    auto poll_ptr = std::make_shared<std::function<void()>>();
-    *poll_ptr = [this, timer, deadline, poll_ptr] {
-      if (impl_->shared->in_flight.load() == 0 || std::chrono::steady_clock::now() > deadline) {
-        impl_->ioc.stop();
-        return;
-      }
-      timer->expires_after(std::chrono::milliseconds(20));
-      timer->async_wait([poll_ptr](beast::error_code) { (*poll_ptr)(); });
-    };
-    (*poll_ptr)();
+    impl_->drain_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(impl_->shared->options.drain_timeout_s);
+    impl_->Drain();
   });
 }
 

@@ -18,6 +18,7 @@ struct ServerOptions {
   int io_threads = 1;
   int worker_threads = 8;
   size_t body_limit = 1 << 20;  // bytes; larger bodies get 413
+  int drain_timeout_s = 30;     // Stop() waits this long at most for in-flight requests
 };
 
 class Server {
@@ -31,7 +32,10 @@ class Server {
   uint16_t port() const;
   // Serves until Stop(); returns after in-flight requests have been answered.
   void Run();
-  // Thread-safe and signal-handler-safe to call from another thread.
+  // Graceful stop, safe to call from any thread: stops accepting connections at once (new
+  // ones are refused), lets every request already read run to completion and its answer be
+  // written (with Connection: close), up to drain_timeout_s, ends event streams, then makes
+  // Run() return. Idle keep-alive connections are closed.
   void Stop();
 
  private:

@@ -62,6 +62,14 @@ class DbError : public std::runtime_error {
 
 enum class TxMode { kRead, kWrite };
 
+// The connection pool right now (for /metrics): connections open, lent to a transaction, and
+// the most the pool opens.
+struct PoolStats {
+  int open = 0;
+  int in_use = 0;
+  int max = 0;
+};
+
 // A transaction. Destroying an uncommitted Tx rolls it back.
 class Tx {
  public:
@@ -81,6 +89,7 @@ class Database {
   // kWrite transactions are serialised by the engine; a kRead one sees a consistent snapshot.
   virtual std::unique_ptr<Tx> Begin(TxMode mode) = 0;
   virtual Dialect dialect() const = 0;
+  virtual PoolStats pool_stats() { return {}; }
 
   // Runs `fn` in a write transaction and returns once its changes are durable. `fn` keeps
   // its changes by calling tx.Commit() (its last use of tx); returning without committing,

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <thread>
 
@@ -125,8 +126,10 @@ void ServerProcess::AddUser(const std::string& email, const std::string& role, c
 void ServerProcess::Start(const std::vector<std::string>& extra) {
   std::string port_file = dir_ + "/port";
   fs::remove(port_file);
-  std::vector<std::string> args = {VORONKA_BINARY, "--log-level", "warn", "serve", "--db", db_, "--listen",
-                                   "127.0.0.1:0", "--port-file", port_file};
+  std::vector<std::string> args = {VORONKA_BINARY};
+  args.insert(args.end(), global_args_.begin(), global_args_.end());
+  for (std::string a : {"serve", "--db", db_.c_str(), "--listen", "127.0.0.1:0", "--port-file", port_file.c_str()})
+    args.push_back(a);
   args.insert(args.end(), extra.begin(), extra.end());
   pid_ = fork();
   if (pid_ == 0) {
@@ -153,6 +156,11 @@ void ServerProcess::Start(const std::vector<std::string>& extra) {
   throw std::runtime_error("voronka serve did not start within 30 s");
 }
 
+std::string ServerProcess::Log() const {
+  std::ifstream in(dir_ + "/server.log");
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
 void ServerProcess::Kill() {
   if (pid_ <= 0) return;
   ::kill(pid_, SIGKILL);
@@ -160,11 +168,22 @@ void ServerProcess::Kill() {
   pid_ = -1;
 }
 
-void ServerProcess::Terminate() {
-  if (pid_ <= 0) return;
-  ::kill(pid_, SIGTERM);
-  waitpid(pid_, nullptr, 0);
+int ServerProcess::Terminate() {
+  if (pid_ <= 0) return -1;
+  SignalTerminate();
+  return Wait();
+}
+
+void ServerProcess::SignalTerminate() {
+  if (pid_ > 0) ::kill(pid_, SIGTERM);
+}
+
+int ServerProcess::Wait() {
+  if (pid_ <= 0) return -1;
+  int status = 0;
+  waitpid(pid_, &status, 0);
   pid_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 }  // namespace voronka::testing

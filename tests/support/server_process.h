@@ -39,8 +39,17 @@ class ServerProcess {
 
   // Starts `voronka serve` and waits until it listens. Extra args are appended.
   void Start(const std::vector<std::string>& extra = {});
+  // Options before `serve` for the next Start(); default {"--log-level", "warn"}.
+  void SetGlobalArgs(std::vector<std::string> args) { global_args_ = std::move(args); }
+  // Everything the server wrote to stdout and stderr so far.
+  std::string Log() const;
   void Kill();       // SIGKILL, as a crash
-  void Terminate();  // SIGTERM, graceful; waits for exit
+  // SIGTERM, graceful; waits for exit. Returns the exit code, or 128 + signal when a signal
+  // ended it (also a sanitizer's abort), or -1 when no server was running.
+  int Terminate();
+  // Sends SIGTERM and returns at once (the server drains in-flight requests); Wait() reaps it.
+  void SignalTerminate();
+  int Wait();
   bool running() const { return pid_ > 0; }
   int port() const { return port_; }
   // The --db argument: a SQLite path, or "postgres:<conninfo>".
@@ -53,6 +62,7 @@ class ServerProcess {
  private:
   std::string dir_, db_;
   std::string pg_conninfo_, pg_database_;  // pg_database_: created here, dropped in the destructor
+  std::vector<std::string> global_args_ = {"--log-level", "warn"};
   int pid_ = -1;
   int port_ = 0;
 };

@@ -263,6 +263,10 @@ class PgDatabase final : public Database {
   }
 
   Dialect dialect() const override { return Dialect::kPostgres; }
+  PoolStats pool_stats() override {
+    std::lock_guard lock(mu_);
+    return {open_, open_ - static_cast<int>(idle_.size()), max_};
+  }
 
   void Write(const std::function<void(Tx&)>& fn) override {
     for (int attempt = 1;; ++attempt) {

@@ -205,6 +205,10 @@ class SqliteDatabase final : public Database {
     }
   }
   Dialect dialect() const override { return Dialect::kSqlite; }
+  PoolStats pool_stats() override {
+    std::lock_guard lock(mu_);
+    return {open_, open_ - static_cast<int>(idle_.size()), max_};
+  }
 
   // Group commit, leader/follower: the first waiting caller runs every queued job in one
   // transaction (one savepoint each) and one COMMIT, so many requests share one WAL sync.
