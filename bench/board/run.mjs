@@ -9,7 +9,8 @@
 // plus the gzip size of the built JS bundle.
 //
 //   node bench/board/run.mjs [--runs 5] [--leads 1500]
-// Needs build/debug/src/voronka (or $VORONKA_BINARY), web/dist (`make web`), /usr/bin/chromium.
+// Needs build/debug/src/voronka (or $VORONKA_BINARY), web/dist (`make web`; or $VORONKA_WEB_DIST),
+// /usr/bin/chromium.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -20,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const WEB_DIST = join(ROOT, 'web', 'dist');
+const WEB_DIST = process.env.VORONKA_WEB_DIST || join(ROOT, 'web', 'dist');
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
@@ -78,7 +79,7 @@ try {
     if (!login.ok()) throw new Error(`login: ${login.status()} ${await login.text()}`);
     const page = await context.newPage();
     let requests = 0;
-    page.on('request', (r) => r.url().includes('/api/deals') && requests++);
+    page.on('request', (r) => /\/api\/(deals|board|companies|tasks)/.test(r.url()) && requests++);
     await page.goto(`${url}/board`, { waitUntil: 'commit' });
     // Times are performance.now() in the page: milliseconds since the navigation started.
     const firstCard = await page.waitForFunction(() => document.querySelector('.column-cards .card-item') && performance.now(), null, { polling: 'raf', timeout: 120_000 });
@@ -99,7 +100,7 @@ try {
     );
     const r = { first: await firstCard.jsonValue(), ...(await ready.jsonValue()), requests };
     results.push(r);
-    console.log(`run ${run}: first card ${r.first.toFixed(0)} ms, ready ${r.at.toFixed(0)} ms (${r.columns} columns, ${r.cards} cards, ${r.requests} deal requests; ${r.summary.trim()})`);
+    console.log(`run ${run}: first card ${r.first.toFixed(0)} ms, ready ${r.at.toFixed(0)} ms (${r.columns} columns, ${r.cards} cards, ${r.requests} data requests; ${r.summary.trim()})`);
     await context.close();
   }
   const stat = (xs) => {

@@ -200,6 +200,39 @@ describe('web UI: the site form on another website, and a phone-width screen', {
     await head.setViewportSize({ width: 1280, height: 800 });
   });
 
+  step('in English the site form page and the form itself have no Russian left', async () => {
+    const cyrillic = /[\u0400-\u04FF]/;
+    await head.goto(`${server.url}/site-form`);
+    await head.getByRole('button', { name: 'EN' }).click();
+    await head.getByRole('heading', { level: 1, name: 'Request form for your website' }).waitFor();
+    // Interface text only: the form's own name in the list is data.
+    const chrome = await head.evaluate(() =>
+      [...document.querySelectorAll('header nav a, header button, header .user-role, main h1, main h2, main label, main button, main p, main option')]
+        .filter((el) => !el.closest('.site-form-list'))
+        .map((el) => el.textContent.trim())
+        .filter(Boolean),
+    );
+    assert.deepEqual(chrome.filter((x) => cyrillic.test(x.replace('Русский', ''))), []); // the language's own name stays
+    // The snippet in English draws an English form.
+    await head.getByLabel('Form language').selectOption('en');
+    await head.getByRole('button', { name: 'Create the key and the form code' }).click();
+    const snippetEn = await head.getByTestId('site-form-snippet').inputValue();
+    assert.match(snippetEn, /data-lang="en"/);
+    sitePage = `<!doctype html><html lang="en"><head><meta charset="utf-8"></head><body>${snippetEn}</body></html>`;
+    const visitor = await head.context().newPage();
+    try {
+      await visitor.goto(siteUrl);
+      const form = visitor.getByRole('form', { name: 'Send us a request' });
+      await form.waitFor();
+      await form.getByRole('button', { name: 'Send' }).click();
+      await form.getByText('Enter a phone or an e-mail.').waitFor();
+      assert.doesNotMatch(await form.innerText(), cyrillic);
+    } finally {
+      await visitor.close();
+    }
+    await head.getByRole('button', { name: 'RU' }).click();
+  });
+
   it('raised no script errors', () => {
     assert.deepEqual(pageErrors, []);
   });
