@@ -16,15 +16,22 @@ constexpr const char* kSessionCookie = "voronka_session";
 // The one route a site form's (intake-scoped) token may use, and the one open to other origins.
 bool IntakeRoute(const Request& req) { return req.path == "/api/intake"; }
 
+// On every answer. The web UI runs only its own script files (no inline script, no eval); inline
+// style attributes stay allowed (the UI sets positions and colours through them). JSON answers
+// may load nothing at all. Nobody may frame us (clickjacking); links leak no path to other sites.
 void AddSecurityHeaders(Response& res, bool api) {
   res.headers.emplace_back("X-Content-Type-Options", "nosniff");
   res.headers.emplace_back("X-Frame-Options", "DENY");
   res.headers.emplace_back("Referrer-Policy", "same-origin");
-  if (api) res.headers.emplace_back("Cache-Control", "no-store");
-  else
+  if (api) {
+    res.headers.emplace_back("Cache-Control", "no-store");
+    res.headers.emplace_back("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+  } else {
     res.headers.emplace_back("Content-Security-Policy",
-                             "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-                             "frame-ancestors 'none'");
+                             "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                             "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+                             "form-action 'self'; frame-ancestors 'none'");
+  }
 }
 }  // namespace
 
