@@ -346,6 +346,8 @@ int main(int argc, char** argv) {
 
   auto* migrate = app.add_subcommand("migrate", "Bring the database schema up to date");
   migrate->add_option("--db", db_url, "SQLite file (or sqlite:PATH)")->capture_default_str();
+  int migrate_to = -1;
+  migrate->add_option("--to-version", migrate_to, "stop at this schema version (staged upgrades; default: the latest)");
 
   auto* seed = app.add_subcommand("seed-demo", "Fill the database with the demo IT studio");
   bool if_empty = false;
@@ -446,7 +448,10 @@ int main(int argc, char** argv) {
                    backup_every, backup_keep);
     }
     if (*migrate) {
-      auto db = OpenAndMigrate(db_url, true, 2);
+      auto db = storage::OpenDatabase(db_url, {.pool_size = 2});
+      SystemClock clock;
+      auto applied = storage::Migrate(*db, clock.NowMs(), migrate_to);
+      if (!applied.ok()) throw std::runtime_error(applied.error().message);
       std::cout << "schema is at version " << storage::CurrentSchemaVersion(*db) << "\n";
       return 0;
     }

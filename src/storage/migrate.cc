@@ -46,7 +46,7 @@ int CurrentSchemaVersion(Database& db) {
   return static_cast<int>(rows[0].Int(0));
 }
 
-Result<int> Migrate(Database& db, TimeMs now) {
+Result<int> Migrate(Database& db, TimeMs now, int target) {
   auto migrations = EmbeddedMigrations();
   int current = CurrentSchemaVersion(db);
   int latest = static_cast<int>(migrations.size());
@@ -55,8 +55,12 @@ Result<int> Migrate(Database& db, TimeMs now) {
                            " is newer than this voronka build (knows up to " + std::to_string(latest) +
                            "); upgrade voronka instead of downgrading the database");
   }
+  if (target < 0) target = latest;
+  if (target < current || target > latest)
+    return Error::Invalid("to-version", "target schema version " + std::to_string(target) + " is outside " +
+                                            std::to_string(current) + ".." + std::to_string(latest));
   int applied = 0;
-  for (int v = current + 1; v <= latest; ++v) {
+  for (int v = current + 1; v <= target; ++v) {
     const auto& [name, sql] = migrations[v - 1];
     auto tx = db.Begin(TxMode::kWrite);
     LockSchema(*tx);
@@ -68,7 +72,7 @@ Result<int> Migrate(Database& db, TimeMs now) {
     ++applied;
   }
   // The shipped pipelines are the first version of their definitions.
-  if (latest >= 3) {
+  if (target >= 3) {
     auto tx = db.Begin(TxMode::kWrite);
     LockSchema(*tx);
     EnsureShippedDefinitions(*tx, now);

@@ -19,10 +19,12 @@ int LatestSchemaVersion();
 // The version the database is at (0 for a new database).
 int CurrentSchemaVersion(Database& db);
 
-// Brings the database to LatestSchemaVersion(). Refuses (kConflict) a database whose
-// schema is newer than this build, and changes nothing then. Returns the number of
+// Brings the database to LatestSchemaVersion(), or to `target` when it is between the
+// current version and the latest (staged upgrades; the upgrade test builds every earlier
+// version this way). Refuses (kConflict) a database whose schema is newer than this build,
+// and (kInvalid) a target outside that range; changes nothing then. Returns the number of
 // migrations applied.
-Result<int> Migrate(Database& db, TimeMs now);
+Result<int> Migrate(Database& db, TimeMs now, int target = -1);
 
 // The SQL of a migration with placeholders replaced for the dialect (exposed for tests).
 std::string RenderMigration(std::string_view sql, Dialect dialect);
