@@ -12,6 +12,8 @@
 #include <iostream>
 #include <thread>
 
+#include "analytics/history.h"
+#include "analytics/motivation.h"
 #include "app/seed_demo.h"
 #include "auth/password.h"
 #include "common/random.h"
@@ -180,6 +182,26 @@ int LintProcess(const std::vector<std::string>& files) {
     std::stringstream text;
     text << in.rdbuf();
     auto lint = process::LintDefinition(text.str(), file);
+    for (const auto& m : lint) std::cout << m.ToString() << "\n";
+    problems += static_cast<int>(lint.size());
+    if (lint.empty()) std::cout << file << ": ok\n";
+  }
+  return problems == 0 ? 0 : 1;
+}
+
+// Lints motivation schemes against the reference funnel's stages; exits 1 on any problem.
+int LintMotivation(const std::vector<std::string>& files) {
+  int problems = 0;
+  for (const auto& file : files) {
+    std::ifstream in(file);
+    if (!in) {
+      std::cerr << file << ": cannot read the file\n";
+      ++problems;
+      continue;
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    auto lint = analytics::LintScheme(text.str(), file, analytics::MainPath("it_studio"));
     for (const auto& m : lint) std::cout << m.ToString() << "\n";
     problems += static_cast<int>(lint.size());
     if (lint.empty()) std::cout << file << ": ok\n";
@@ -382,6 +404,12 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({storage::kTokenScopeAll, storage::kTokenScopeIntake}))
       ->capture_default_str();
 
+  auto* motivation_cmd = app.add_subcommand("motivation", "Work with motivation schemes (YAML)");
+  motivation_cmd->require_subcommand(1);
+  auto* motivation_lint = motivation_cmd->add_subcommand("lint", "Check motivation schemes; print every problem with its line");
+  std::vector<std::string> motivation_files;
+  motivation_lint->add_option("files", motivation_files, "motivation YAML files")->required();
+
   auto* process_cmd = app.add_subcommand("process", "Work with pipeline definitions (YAML)");
   process_cmd->require_subcommand(1);
   auto* lint = process_cmd->add_subcommand("lint", "Check pipeline files; print every problem with its line");
@@ -465,6 +493,7 @@ int main(int argc, char** argv) {
     if (*user_add) return AddUser(db_url, email, name, role, password, takes_leads);
     if (*token_create) return CreateToken(db_url, email, token_name, token_scope);
     if (*lint) return LintProcess(lint_files);
+    if (*motivation_lint) return LintMotivation(motivation_files);
     if (*diff) return DiffProcess(diff_a, diff_b);
     if (*import) return ImportProcess(db_url, import_file);
     if (*pmigrate) return MigrateProcess(db_url, pipeline_code, to_version);

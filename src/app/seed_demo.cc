@@ -4,6 +4,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "analytics/plan_store.h"
 #include "auth/password.h"
 #include "domain/entity.h"
 #include "domain/validate.h"
@@ -119,6 +120,23 @@ class Seeder {
     return s.str();
   }
 
+  // This month's plan: last month's revenue plus 15 %, rounded up to 100 000 ₽, worked back up
+  // the funnel with last month's conversions and split equally between the four managers.
+  void SavePlan(int64_t head) {
+    json request = {{"month", analytics::MonthOf(o_.now)}, {"revenue_plan", 100}};
+    auto normal = analytics::NormalisePlanRequest(tx_, request);
+    if (!normal.ok()) return;
+    auto probe = analytics::ComputePlan(tx_, normal.value());
+    if (!probe.ok()) return;
+    const int64_t step = 100'000 * 100;
+    int64_t revenue = probe.value()["base"]["revenue"].get<int64_t>() * 115 / 100;
+    json plan = normal.value();
+    plan["revenue_plan"] = std::max<int64_t>(1, (revenue + step - 1) / step) * step;
+    plan["break_even"] = plan["revenue_plan"].get<int64_t>() / 2;
+    auto computed = analytics::ComputePlan(tx_, plan);
+    if (computed.ok()) analytics::SavePlan(tx_, computed.value(), head, o_.now);
+  }
+
   std::string Run() {
     std::vector<int64_t> ids;
     std::string hash = auth::HashPassword(kDemoPassword);
@@ -232,6 +250,8 @@ class Seeder {
         patch["stage"] = status;
         if (status == "won" && Uniform() < 0.5) patch["responsible_id"] = account_managers[i % 2];
       }
+      // A closed card first reaches its last stage, so the audit log shows how far it got.
+      if (status != "open" && reached > 0) deal = Update("deals", deal, {{"stage", kPath[reached]}}, manager, t);
       if (reached > 0 || status != "open") deal = Update("deals", deal, patch, manager, t);
       status == "won" ? ++won : status == "lost" ? ++lost : ++open;
 
@@ -252,6 +272,7 @@ class Seeder {
                manager, std::min(t, o_.now - kMinute), manager);
       }
     }
+    SavePlan(head);
     std::ostringstream out;
     out << "Demo company seeded: " << std::size(kUsers) << " users, " << companies.size() << " companies, "
         << o_.leads << " leads (" << won << " won, " << lost << " lost, " << open << " open).\n"

@@ -129,6 +129,13 @@ json StaticSchemas() {
                          {"version", integer}},
                         {"values"});
   s["PipelinePublish"] = Object({{"yaml", str}}, {"yaml"});
+  json kopecks = {{"type", "integer"}, {"description", "kopecks"}};
+  s["SalesPlan"] = Object({{"month", str}, {"revenue_plan", kopecks}, {"break_even", kopecks},
+                          {"base_month", str}, {"average_sale", kopecks}, {"pipeline", str},
+                          {"steps", {{"type", "array"}, {"items", str}}},
+                          {"managers", {{"type", "array"}, {"items", Object({{"user_id", integer}, {"weight", integer},
+                                                                           {"first_day", integer}}, {"user_id"})}}}},
+                         {"revenue_plan"});
   s["PipelineMigrate"] = Object({{"to_version", integer}}, {"to_version"});
   s["ExternalEvent"] = Object({{"name", str}}, {"name"});
   s["IntakeResult"] = Object({{"deal", {{"$ref", "#/components/schemas/Deal"}}},

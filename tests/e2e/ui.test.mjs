@@ -548,6 +548,32 @@ describe('web UI: a manager works leads through the process', { timeout: 300_000
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
+  step('the head plans the month: 800 000 ₽ at 40 000 ₽ a sale is 20 sales, split between the four managers', async () => {
+    const headContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ru-RU', timezoneId: 'Europe/Moscow' });
+    try {
+      const head = await headContext.newPage();
+      head.setDefaultTimeout(15_000);
+      head.on('pageerror', (e) => pageErrors.push(`head, plan: ${e.message}`));
+      await login(head, 'head@demo.voronka.ru');
+      await head.getByRole('link', { name: 'План', exact: true }).click();
+      await head.getByRole('heading', { name: 'План продаж' }).waitFor();
+      await head.getByTestId('plan-revenue').fill('800 000');
+      await head.getByLabel('Средняя продажа, ₽').fill('40 000');
+      await head.getByTestId('plan-compute').click();
+      await head.getByTestId('plan-sales-needed').filter({ hasText: 'Нужно продаж: 20.' }).waitFor();
+      assert.match(await head.getByTestId('plan-sales-needed').innerText(), /800 000 ₽ ÷ 40 000 ₽ = 20\.00 → 20/);
+      const rows = head.getByTestId('plan-split').locator('tbody tr');
+      assert.equal(await rows.count(), 4);
+      for (const row of await rows.all()) {
+        assert.match(await row.innerText(), /200\s000\s₽/);
+        assert.equal(await row.locator('td').last().innerText(), '5');
+      }
+      await shot('plan', head);
+    } finally {
+      await headContext.close();
+    }
+  });
+
   it('raised no script errors', () => {
     assert.deepEqual(pageErrors, []);
   });

@@ -9,8 +9,10 @@ import { lang, onLangChange, t, tk, type Lang } from './i18n';
 import { Board } from './pages/Board';
 import { DealPage } from './pages/Deal';
 import { Desktop } from './pages/Desktop';
+import { MotivationPage } from './pages/Motivation';
 import { Login } from './pages/Login';
 import { NewLead } from './pages/NewLead';
+import { PlanPage } from './pages/Plan';
 import { SiteForm } from './pages/SiteForm';
 import { Link, match, navigate, useLocation } from './router';
 import { dismissToast, loadMeta, meta, onToasts, type Toast } from './store';
@@ -100,6 +102,8 @@ export function App() {
 function Route({ path, lang }: { path: string; lang: Lang }) {
   if (path === '/' || path === '/login') return <Desktop lang={lang} />;
   if (path === '/board') return <Board lang={lang} />;
+  if (path === '/plan') return <PlanPage lang={lang} />;
+  if (path === '/motivation') return <MotivationPage lang={lang} />;
   if (path === '/leads/new') return <NewLead lang={lang} />;
   if (path === '/site-form' && (meta.me?.role === 'head' || meta.me?.role === 'admin')) return <SiteForm lang={lang} />;
   const deal = match('/deals/:id', path);
@@ -118,6 +122,8 @@ function Header({ path, lang, onLoggedOut }: { path: string; lang: Lang; onLogge
     { href: '/', label: t('nav.desktop'), active: path === '/' },
     { href: '/board', label: t('nav.board'), active: path === '/board' || path.startsWith('/deals/') },
   ];
+  nav.push({ href: '/plan', label: t('nav.plan'), active: path === '/plan' });
+  nav.push({ href: '/motivation', label: t('nav.motivation'), active: path === '/motivation' });
   // Owners and curators do not take leads (the server refuses them).
   if (me.role !== 'owner' && me.role !== 'curator') nav.push({ href: '/leads/new', label: t('nav.newLead'), active: path === '/leads/new' });
   if (me.role === 'head' || me.role === 'admin') nav.push({ href: '/site-form', label: t('nav.siteForm'), active: path === '/site-form' });
