@@ -48,6 +48,16 @@ const std::map<std::string, std::string> kRules = {
     {"GET /api/notifications/stream", "1AAAAAA-"},
     {"POST /api/notifications/{id}/read", "1AAAAAAA"},  // marks only the caller's own
     {"GET /api/deviations", "1AAAAAAA"},
+    // analytics: everyone reads in their scope; the owner plans; a head or an admin saves
+    // ({month} is sent as is: a 400 past the access check)
+    {"GET /api/analytics/plan", "1AAAAAAA"},
+    {"POST /api/analytics/plan/preview", "133A3AA3"},
+    {"PUT /api/analytics/plan/{month}", "133A33A3"},
+    {"GET /api/analytics/plan/{month}/progress", "1AAAAAAA"},
+    {"GET /api/analytics/plan/{month}/export", "1AAAAAAA"},
+    {"GET /api/analytics/motivation", "1AAAAAAA"},
+    {"GET /api/analytics/motivation/scheme", "1AAAAAAA"},
+    {"GET /api/analytics/motivation/export", "1AAAAAAA"},
     {"GET /api/tokens", "1AAAAAAA"},
     {"POST /api/tokens", "1AAAAAAA"},
     {"POST /api/tokens/{id}/revoke", "1A3333AA"},  // the manager's own token
