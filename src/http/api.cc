@@ -47,6 +47,7 @@ Api::Api(Services& services) : app_(services) {
   RegisterCalendarRoutes(router_);
   RegisterBoardRoutes(router_);
   RegisterAnalyticsRoutes(router_);
+  RegisterOpsRoutes(router_);
 }
 
 Response Api::Handle(const Request& req) {
