@@ -80,7 +80,7 @@ void Timers(int cards) {
                 cards, Seconds(s0, s1), fired, Seconds(s1, s2), fired / Seconds(s1, s2), static_cast<long long>(moved),
                 static_cast<long long>(tasks));
   }
-  std::filesystem::remove_all(dir);
+  if (!std::getenv("VORONKA_BENCH_KEEP")) std::filesystem::remove_all(dir);
 }
 
 }  // namespace

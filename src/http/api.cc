@@ -46,6 +46,7 @@ Api::Api(Services& services) : app_(services) {
   RegisterProcessRoutes(router_);
   RegisterCalendarRoutes(router_);
   RegisterBoardRoutes(router_);
+  RegisterDepartmentCalendarRoutes(router_);
   RegisterAnalyticsRoutes(router_);
   RegisterOpsRoutes(router_);
 }

@@ -128,6 +128,8 @@ json StaticSchemas() {
                          {"values", {{"type", "object"}, {"description", "parameter code → -1, 0 or 1; all required"}}},
                          {"version", integer}},
                         {"values"});
+  s["TeamCalendar"] = {{"type", "object"}, {"required", {"yaml"}},
+                       {"properties", {{"yaml", {{"type", "string"}, {"nullable", true}, {"description", "calendar YAML: time_zone, working_hours, days_off, production_calendar, extra_holidays"}}}}}};
   s["PipelinePublish"] = Object({{"yaml", str}}, {"yaml"});
   json kopecks = {{"type", "integer"}, {"description", "kopecks"}};
   s["SalesPlan"] = Object({{"month", str}, {"revenue_plan", kopecks}, {"break_even", kopecks},

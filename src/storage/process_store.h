@@ -3,6 +3,7 @@
 // new state and every effect (tasks, timers, notifications, deviations, outbox, log) in
 // the caller's transaction. Executing the outbox (e-mail) happens after commit, elsewhere.
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,12 +26,35 @@ struct DealProcess {
   std::shared_ptr<const process::Definition> definition;
   std::optional<int64_t> responsible_id;
   process::CardState state;
+  // The deal's columns a process event may change, as stored (stage, status, score, segment,
+  // lost_reason): the "before" of the audit trail.
+  nlohmann::json columns = nlohmann::json::object();
+};
+
+// Lookups that do not change while one transaction (or one page of timers) is written:
+// users behind a role, the definition a pipeline version runs, a user's department calendar.
+struct ProcessWriteCache {
+  std::map<std::pair<std::string, int64_t>, std::vector<int64_t>> users;
+  std::map<std::pair<std::string, int>, std::pair<std::shared_ptr<const process::Definition>, int>> definitions;
+  std::map<int64_t, std::shared_ptr<const process::WorkTime>> calendars;
 };
 
 // kNotFound for a missing deal; kUnprocessable when its pipeline has no definition.
 Result<DealProcess> LoadDealProcess(Tx& tx, int64_t deal_id);
 
-// Runs `event` on the deal. `expected_version` (when given) must match the deal's version
+// Cards by deal id (missing ids are absent; a deal without a process definition maps to
+// its kUnprocessable error).
+std::map<int64_t, Result<DealProcess>> LoadDealProcesses(Tx& tx, const std::vector<int64_t>& ids,
+                                                         ProcessWriteCache& cache);
+
+// Writes the engine's decision for card `p` (loaded in this transaction or earlier): the deal's
+// columns and process state (kConflict, nothing written, when the deal's version is no longer
+// p.version), with audit, then every effect. On success `p` is the card after the event.
+Status ApplyDecision(Tx& tx, DealProcess& p, const process::Event& event, const process::Decision& decision,
+                     const Actor& actor, ProcessWriteCache& cache);
+
+// Runs `event` on the deal. The deadlines are measured in the calendar of the responsible's
+// department when it has one, else in `work_time`. `expected_version` (when given) must match the deal's version
 // (kConflict with the current deal otherwise). Returns the engine's decision after it has
 // been written: deal stage/status/fields updated with audit, tasks created, timers set or
 // cancelled, notifications and deviations recorded, e-mails queued, the log appended.
@@ -43,11 +67,13 @@ struct DueTimer {
   std::string code;
   TimeMs fires_at = 0;
 };
-// Timers due at `now`, oldest first.
-std::vector<DueTimer> DueTimers(Tx& tx, TimeMs now, int limit);
+// Timers due at `now` in firing order (fires_at, deal_id, code), after `after` when given.
+std::vector<DueTimer> DueTimers(Tx& tx, TimeMs now, int limit, const DueTimer* after = nullptr);
 
-// Fires every timer due at `now` (each in the caller's transaction, in order of due time),
-// removing it first so that it never fires twice. Returns how many fired.
-int FireDueTimers(Database& db, TimeMs now, const process::WorkTime& work_time, int batch = 200);
+// Fires every timer due at `now`, in order of due time, each claimed (removed) in the same
+// transaction as its effects so that it never fires twice, also with several servers on one
+// database. Pages of `batch` timers are decided in memory and written in one transaction each,
+// a savepoint per timer: a card that fails does not stop the rest. Returns how many fired.
+int FireDueTimers(Database& db, TimeMs now, const process::WorkTime& work_time, int batch = 2000);
 
 }  // namespace voronka::storage

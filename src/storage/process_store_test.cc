@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "storage/calendars_store.h"
 #include "storage/test_db.h"
 
 namespace voronka::storage {
@@ -89,6 +90,116 @@ TEST_F(ProcessStoreTest, SegmentCQueuesTheRejectionEmailOnce) {
   EXPECT_EQ(deal["lost_reason"], "segment_c");
   EXPECT_EQ(deal["segment"], "C");
   EXPECT_EQ(Count("SELECT COUNT(*) FROM process_timers"), 0);  // a closed card has no pending deadlines
+}
+
+TEST_F(ProcessStoreTest, MovingOnCompletesTheStagesProcessTasks) {
+  t.db().Write([&](Tx& tx) {
+    for (const char* item : {"phone", "time_zone", "call_time"}) {
+      process::Event check{process::Event::Kind::kCheck, "", item, json::object()};
+      ASSERT_TRUE(RunProcessEvent(tx, deal_id, check, std::nullopt, {2, kT0 + kMin}, wt).ok());
+    }
+    process::Event move{process::Event::Kind::kMove, "screening", "", json::object()};
+    ASSERT_TRUE(RunProcessEvent(tx, deal_id, move, std::nullopt, {2, kT0 + 2 * kMin}, wt).ok());
+    tx.Commit();
+  });
+  // take_lead and get_contact were done by moving on; the screening call is the open task now.
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM tasks WHERE kind IN ('take_lead', 'get_contact') AND done = 1 AND done_at = " +
+                  std::to_string(kT0 + 2 * kMin)),
+            2);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM tasks WHERE done = 0 AND archived = 0"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE entity = 'tasks' AND field = 'done'"), 2);
+  EXPECT_EQ(FireDueTimers(t.db(), kT0 + 10 * 86'400'000LL, wt), 0);  // their deadlines went with them
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM deviations"), 0);
+}
+
+TEST_F(ProcessStoreTest, ClosingTheCardDropsItsOpenTasks) {
+  t.db().Write([&](Tx& tx) {
+    process::Event scored{process::Event::Kind::kScored, "", "", {{"score", -12}, {"segment", "C"}, {"disqualified", false}}};
+    ASSERT_TRUE(RunProcessEvent(tx, deal_id, scored, std::nullopt, {2, kT0}, wt).ok());
+    tx.Commit();
+  });
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM tasks WHERE deal_id = " + std::to_string(deal_id) + " AND archived = 0"), 0);
+}
+
+TEST_F(ProcessStoreTest, DeadlinesFollowTheCalendarOfTheResponsiblesDepartment) {
+  // Vladivostok is UTC+10: 10:00 UTC on Tuesday is 20:00 there, after hours.
+  t.db().Write([&](Tx& tx) {
+    ASSERT_TRUE(SetTeamCalendar(tx, 1, std::string("time_zone: Asia/Vladivostok\nworking_hours: {start: \"09:00\", end: \"18:00\"}\n"),
+                                {1, kT0})
+                    .ok());
+    tx.Commit();
+  });
+  int64_t phone_deal = 0;
+  t.db().Write([&](Tx& tx) {
+    auto values = domain::ValidateCreate(*domain::FindEntity("deals"),
+                                         {{"title", "Звонок"}, {"channel", "phone"}, {"responsible_id", 2}});
+    phone_deal = CreateRecord(tx, *domain::FindEntity("deals"), values.value(), {2, kT0}).value()["id"].get<int64_t>();
+    process::Event created{process::Event::Kind::kCreated, "", "", {{"channel", "phone"}}};
+    ASSERT_TRUE(RunProcessEvent(tx, phone_deal, created, std::nullopt, {2, kT0}, wt).ok());
+    tx.Commit();
+  });
+  // "1 business days" counts from Wednesday 09:00 local: Thursday 09:00 local = Wednesday 23:00 UTC.
+  auto tx = t.db().Begin(TxMode::kRead);
+  auto due = tx->Query("SELECT due_at FROM tasks WHERE deal_id = ? AND kind = 'screening_call'", {phone_deal});
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(FormatIso(due[0].Int(0)), "2026-11-25T23:00:00Z");
+}
+
+TEST_F(ProcessStoreTest, ADepartmentCalendarWithMistakesIsRefusedWithItsLines) {
+  t.db().Write([&](Tx& tx) {
+    auto st = SetTeamCalendar(tx, 1, std::string("time_zone: Mars/Olympus\nworking_hours: {start: \"19:00\", end: \"18:00\"}\n"),
+                              {1, kT0});
+    ASSERT_FALSE(st.ok());
+    EXPECT_EQ(st.error().code, Code::kInvalid);
+    EXPECT_NE(st.error().message.find("calendar:1:"), std::string::npos) << st.error().message;
+    EXPECT_NE(st.error().message.find("calendar:2:"), std::string::npos) << st.error().message;
+    EXPECT_EQ(TeamCalendar(tx, 1).value(), std::nullopt);
+  });
+}
+
+TEST_F(ProcessStoreTest, ManyDueTimersFireInPagesEachOnceInOrder) {
+  t.db().Write([&](Tx& tx) {
+    for (int i = 0; i < 5; ++i) {
+      auto values = domain::ValidateCreate(*domain::FindEntity("deals"),
+                                           {{"title", "Лид " + std::to_string(i)}, {"channel", "email"}, {"responsible_id", 2}});
+      int64_t id = CreateRecord(tx, *domain::FindEntity("deals"), values.value(), {2, kT0 + i * kMin}).value()["id"].get<int64_t>();
+      process::Event created{process::Event::Kind::kCreated, "", "", {{"channel", "email"}}};
+      ASSERT_TRUE(RunProcessEvent(tx, id, created, std::nullopt, {2, kT0 + i * kMin}, wt).ok());
+    }
+    tx.Commit();
+  });
+  // Six cards × two deadlines, written a page of three at a time.
+  EXPECT_EQ(FireDueTimers(t.db(), kT0 + 86'400'000LL, wt, 3), 12);
+  EXPECT_EQ(FireDueTimers(t.db(), kT0 + 86'400'000LL, wt, 3), 0);
+  auto tx = t.db().Begin(TxMode::kRead);
+  auto rows = tx->Query("SELECT created_at, deal_id, code FROM deviations ORDER BY id");
+  ASSERT_EQ(rows.size(), 12u);
+  // In the order they were due: every take_lead (15 min) before the first get_contact (30 min).
+  EXPECT_EQ(rows[0].Int(1), deal_id);
+  for (size_t i = 0; i < 6; ++i) EXPECT_EQ(rows[i].Text(2), "overdue:take_lead") << i;
+  for (size_t i = 6; i < 12; ++i) EXPECT_EQ(rows[i].Text(2), "overdue:get_contact") << i;
+}
+
+TEST_F(ProcessStoreTest, AProcessTaskIsStoredAndAuditedExactlyAsARecordCreatedByHand) {
+  auto tx = t.db().Begin(TxMode::kRead);
+  const auto& tasks = *domain::FindEntity("tasks");
+  for (const auto& r : tx->Query("SELECT id FROM tasks WHERE deal_id = ?", {deal_id})) {
+    auto record = GetRecord(*tx, tasks, r.Int(0), kT0).value();
+    auto trail = AuditTrail(*tx, "tasks", r.Int(0));
+    ASSERT_EQ(trail.size(), 1u);
+    EXPECT_EQ(trail[0]["action"], "create");
+    EXPECT_EQ(trail[0]["new"], record) << trail[0].dump();
+    // Found by its title, as a task created through the API is.
+    auto found = tx->Query("SELECT COUNT(*) FROM tasks WHERE id = ? AND search_text = ?",
+                           {r.Int(0), RecordSearchText(tasks, {{"title", record["title"]}})});
+    EXPECT_EQ(found[0].Int(0), 1);
+  }
+}
+
+TEST(ProcessColumns, NoneOfTheColumnsAProcessEventWritesIsSearched) {
+  // The lean deal update in ApplyDecision keeps search_text as it is.
+  for (const char* c : {"stage", "status", "score", "segment", "lost_reason"})
+    EXPECT_FALSE(domain::FindEntity("deals")->Find(c)->search) << c;
 }
 
 }  // namespace

@@ -327,6 +327,10 @@ std::map<std::string, json> LoadRaw(Tx& tx, const EntitySpec& spec, int64_t id, 
 
 }  // namespace
 
+std::string RecordSearchText(const EntitySpec& spec, const std::map<std::string, json>& record) {
+  return SearchText(spec, record);
+}
+
 void AppendAudit(Tx& tx, const Actor& actor, std::string_view entity, int64_t id, std::string_view action,
                  std::optional<std::string> field, const json& old_value, const json& new_value) {
   tx.Exec("INSERT INTO audit_log (at, user_id, entity, entity_id, action, field, old_value, new_value) "

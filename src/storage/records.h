@@ -75,6 +75,9 @@ bool IsVisible(Tx& tx, const domain::EntitySpec& spec, int64_t id, const Scope& 
 // The record's audit trail, oldest first.
 std::vector<nlohmann::json> AuditTrail(Tx& tx, std::string_view entity, int64_t id);
 
+// The folded words a record is found by (its searchable fields; phones also as digits).
+std::string RecordSearchText(const domain::EntitySpec& spec, const std::map<std::string, nlohmann::json>& record);
+
 void AppendAudit(Tx& tx, const Actor& actor, std::string_view entity, int64_t id, std::string_view action,
                  std::optional<std::string> field, const nlohmann::json& old_value, const nlohmann::json& new_value);
 

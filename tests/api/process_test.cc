@@ -234,6 +234,48 @@ TEST_F(ProcessTest, CallWindowsRespectTheClientsTimeZone) {
   EXPECT_EQ(m1->Get("/api/contacts/1/call_windows?days=99").status, 400);
 }
 
+TEST_F(ProcessTest, ADepartmentWorksToItsOwnCalendar) {
+  auto head = As("head@test.ru");
+  std::string yaml = "time_zone: Asia/Vladivostok\nworking_hours: {start: \"09:00\", end: \"18:00\"}\n";
+  auto set = head->Request("PUT", "/api/teams/1/calendar", json({{"yaml", yaml}}).dump());
+  ASSERT_EQ(set.status, 200) << set.body;
+  EXPECT_EQ(set.json()["time_zone"], "Asia/Vladivostok");
+  EXPECT_EQ(head->Get("/api/teams/1/calendar").json()["yaml"], yaml);
+
+  // A manager of that team is offered call times in the department's working day (09–18 there).
+  auto m1 = As("m1@test.ru");
+  auto contact = m1->Post("/api/contacts", {{"name", "Приморский клиент"}, {"time_zone", "Asia/Vladivostok"}});
+  ASSERT_EQ(contact.status, 201);
+  auto r = m1->Get("/api/contacts/" + std::to_string(contact.json()["id"].get<int64_t>()) + "/call_windows?days=7");
+  ASSERT_EQ(r.status, 200) << r.body;
+  json suggested = r.json();
+  EXPECT_EQ(suggested["our_time_zone"], "Asia/Vladivostok");
+  ASSERT_FALSE(suggested["windows"].empty());
+  for (auto& w : suggested["windows"]) {
+    // 10:00–18:00 in Vladivostok is 00:00–08:00 UTC (a Moscow office could not call before 06:00 UTC).
+    EXPECT_LE(std::stoi(w["to"].get<std::string>().substr(11, 2)), 8) << w.dump();
+  }
+  // Another team keeps the company default.
+  auto m3 = As("m3@test.ru");
+  auto other = m3->Post("/api/contacts", {{"name", "Москвич"}, {"time_zone", "Europe/Moscow"}});
+  EXPECT_EQ(m3->Get("/api/contacts/" + std::to_string(other.json()["id"].get<int64_t>()) + "/call_windows").json()["our_time_zone"],
+            "Europe/Moscow");
+
+  // Only the team's head (or an admin) changes it, and mistakes come back with their lines.
+  EXPECT_EQ(m1->Request("PUT", "/api/teams/1/calendar", json({{"yaml", nullptr}}).dump()).status, 403);
+  EXPECT_EQ(head->Request("PUT", "/api/teams/2/calendar", json({{"yaml", nullptr}}).dump()).status, 403);
+  auto bad = head->Request("PUT", "/api/teams/1/calendar", json({{"yaml", "time_zone: Europe/Moskva\ndays_off: [funday]\n"}}).dump());
+  EXPECT_EQ(bad.status, 400);
+  std::string message = bad.json()["error"]["message"].get<std::string>();
+  EXPECT_NE(message.find("calendar:1:"), std::string::npos) << message;
+  EXPECT_NE(message.find("calendar:2:"), std::string::npos) << message;
+  EXPECT_EQ(head->Request("PUT", "/api/teams/9999/calendar", json({{"yaml", nullptr}}).dump()).status, 404);
+  // Back to the default.
+  auto reset = head->Request("PUT", "/api/teams/1/calendar", json({{"yaml", nullptr}}).dump());
+  EXPECT_EQ(reset.status, 200);
+  EXPECT_EQ(reset.json()["default"], true);
+}
+
 TEST_F(ProcessTest, PipelinesAreServed) {
   auto m1 = As("m1@test.ru");
   json list = m1->Get("/api/pipelines").json();

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "http/api.h"
+#include "storage/calendars_store.h"
 #include "http/handlers/deal_access.h"
 #include "process/definition.h"
 #include "process/calendar.h"
@@ -154,7 +155,9 @@ Response CallWindows(Context& ctx) {
   RequireAccess(*tx, ctx, contacts, id, false);
   json contact = Unwrap(storage::GetRecord(*tx, contacts, id, ctx.now));
   std::string tz = contact["time_zone"].is_string() ? contact["time_zone"].get<std::string>() : "";
-  const auto& ours = process::BusinessCalendar::RussianDefault();
+  // Our side is the department's calendar of the user asking (the company default without one).
+  auto own = storage::UserCalendar(*tx, ctx.user().user_id);
+  const auto& ours = own ? *own : process::BusinessCalendar::RussianDefault();
   json windows = json::array();
   for (const auto& [from, to] : process::BusinessCalendar::SuggestCallWindows(ctx.now, tz, ours, days))
     windows.push_back({{"from", FormatIso(from)}, {"to", FormatIso(to)}});
