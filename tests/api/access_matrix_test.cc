@@ -135,15 +135,7 @@ const std::map<std::string, std::string> kRules = {
 
 // Where the server departs from the rules today: route and role → the class it gives. Each is
 // a finding to fix in the handler; the test fails when a gap closes, so the entry is removed.
-//  - the curator passes the process write check on a manager's deal (the rules: notes and
-//    tasks only) — process fields and external events are even recorded;
-//  - scoring checks the values before access, so refused roles learn the model's fields.
-const std::map<std::string, char> kKnownGaps = {
-    {"POST /api/deals/{id}/check as curator", 'A'},  {"POST /api/deals/{id}/events as curator", 'A'},
-    {"POST /api/deals/{id}/fields as curator", 'A'}, {"POST /api/deals/{id}/lost as curator", 'A'},
-    {"POST /api/deals/{id}/move as curator", 'A'},   {"POST /api/deals/{id}/score as curator", 'A'},
-    {"POST /api/deals/{id}/score as other_manager", 'A'}, {"POST /api/deals/{id}/score as owner", 'A'},
-};
+const std::map<std::string, char> kKnownGaps = {};
 
 class AccessMatrixTest : public ApiTest {};
 

@@ -67,12 +67,20 @@ json ProcessFields(const json& body) {
   return out;
 }
 
+// The card's people drive its process: a curator reads it and leaves notes and tasks, an owner
+// reads it; both get 403 here, as does anyone outside the card's write scope.
+void RequireProcessAccess(storage::Tx& tx, const Context& ctx, int64_t id) {
+  RequireAccess(tx, ctx, Deals(), id, true);
+  if (ctx.user().role == domain::Role::kCurator || ctx.user().role == domain::Role::kOwner)
+    Fail(Error::Forbidden("a curator or an owner reads the card's process; its manager and head drive it"));
+}
+
 // Runs one process event on a deal the caller may change; answers with the deal and what happened.
 Response RunEvent(Context& ctx, const process::Event& event, std::optional<int64_t> version) {
   int64_t id = ctx.IdParam();
   json out;
   ctx.app.db.Write([&](storage::Tx& tx) {
-    RequireAccess(tx, ctx, Deals(), id, true);
+    RequireProcessAccess(tx, ctx, id);
     auto decision = Unwrap(storage::RunProcessEvent(tx, id, event, version, {ctx.user().user_id, ctx.now},
                                                     process::DefaultWorkTime()));
     json effects = json::array();
@@ -123,6 +131,11 @@ Response External(Context& ctx) {
 
 // Scoring: knock-outs and 3×5 parameters → total and segment; the process routes by it.
 Response ScoreDeal(Context& ctx) {
+  {
+    // Who may score comes before what was scored: a stranger learns nothing from the answer.
+    auto tx = ctx.app.db.Begin(TxMode::kRead);
+    RequireProcessAccess(*tx, ctx, ctx.IdParam());
+  }
   json body = ObjectBody(ctx);
   std::optional<int64_t> version = OptionalVersion(body);
   body.erase("version");
