@@ -56,7 +56,7 @@ demo: build-release
 
 bench: build-release
 	@bench/run.sh $(BUILD_RELEASE)
-	@$(BUILD_RELEASE)/bench/voronka_engine_bench --steps 1000000 --cards 20000
+	@$(BUILD_RELEASE)/bench/voronka_engine_bench --steps 1000000 --cards 1000000
 
 clean:
 	rm -rf build
