@@ -9,6 +9,7 @@
 #include <csignal>
 #include <sstream>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <thread>
 
@@ -169,8 +170,9 @@ int AddUser(const std::string& db_url, const std::string& email, const std::stri
   return 0;
 }
 
-// Lints pipeline definitions; prints every problem as file:line:column and exits 1 if any.
-int LintProcess(const std::vector<std::string>& files) {
+// Lints each file with `lint`; prints every problem as file:line:column and exits 1 if any.
+int LintFiles(const std::vector<std::string>& files,
+              const std::function<std::vector<LintMessage>(const std::string&, const std::string&)>& lint) {
   int problems = 0;
   for (const auto& file : files) {
     std::ifstream in(file);
@@ -181,32 +183,26 @@ int LintProcess(const std::vector<std::string>& files) {
     }
     std::stringstream text;
     text << in.rdbuf();
-    auto lint = process::LintDefinition(text.str(), file);
-    for (const auto& m : lint) std::cout << m.ToString() << "\n";
-    problems += static_cast<int>(lint.size());
-    if (lint.empty()) std::cout << file << ": ok\n";
+    auto found = lint(text.str(), file);
+    for (const auto& m : found) std::cout << m.ToString() << "\n";
+    problems += static_cast<int>(found.size());
+    if (found.empty()) std::cout << file << ": ok\n";
   }
   return problems == 0 ? 0 : 1;
 }
 
-// Lints motivation schemes against the reference funnel's stages; exits 1 on any problem.
+// Pipeline definitions.
+int LintProcess(const std::vector<std::string>& files) {
+  return LintFiles(files, [](const std::string& text, const std::string& file) {
+    return process::LintDefinition(text, file);
+  });
+}
+
+// Motivation schemes, against the reference funnel's stages.
 int LintMotivation(const std::vector<std::string>& files) {
-  int problems = 0;
-  for (const auto& file : files) {
-    std::ifstream in(file);
-    if (!in) {
-      std::cerr << file << ": cannot read the file\n";
-      ++problems;
-      continue;
-    }
-    std::stringstream text;
-    text << in.rdbuf();
-    auto lint = analytics::LintScheme(text.str(), file, analytics::MainPath("it_studio"));
-    for (const auto& m : lint) std::cout << m.ToString() << "\n";
-    problems += static_cast<int>(lint.size());
-    if (lint.empty()) std::cout << file << ": ok\n";
-  }
-  return problems == 0 ? 0 : 1;
+  return LintFiles(files, [](const std::string& text, const std::string& file) {
+    return analytics::LintScheme(text, file, analytics::MainPath("it_studio"));
+  });
 }
 
 std::optional<std::string> ReadText(const std::string& file) {

@@ -33,10 +33,8 @@ constexpr size_t kFirstField = 8;
 // so the lean update below leaves search_text as it is (process_store_test checks this).
 const char* kProcessColumns[] = {"stage", "status", "score", "segment", "lost_reason"};
 
-using ProcessCache = ProcessWriteCache;
-
 // Users behind a role for this deal.
-const std::vector<int64_t>& UsersFor(Tx& tx, const std::string& role, const DealProcess& d, ProcessCache& cache) {
+const std::vector<int64_t>& UsersFor(Tx& tx, const std::string& role, const DealProcess& d, ProcessWriteCache& cache) {
   auto key = std::make_pair(role, d.responsible_id.value_or(0));
   auto it = cache.users.find(key);
   if (it != cache.users.end()) return it->second;
@@ -58,7 +56,7 @@ const std::vector<int64_t>& UsersFor(Tx& tx, const std::string& role, const Deal
 }
 
 void Notify(Tx& tx, const DealProcess& d, const std::vector<std::string>& roles, const std::string& kind,
-            const process::Text& message, TimeMs now, ProcessCache& cache) {
+            const process::Text& message, TimeMs now, ProcessWriteCache& cache) {
   std::set<int64_t> users;
   for (const auto& role : roles)
     for (int64_t u : UsersFor(tx, role, d, cache)) users.insert(u);
@@ -84,7 +82,7 @@ std::string EventName(const process::Event& e) {
 }
 
 // A deal row (kDealSelect) → the card as the engine sees it, with the definition it runs under.
-Result<DealProcess> FromRow(Tx& tx, const Row& r, ProcessCache& cache) {
+Result<DealProcess> FromRow(Tx& tx, const Row& r, ProcessWriteCache& cache) {
   DealProcess p;
   p.deal_id = r.Int(0);
   p.version = r.Int(1);
@@ -126,8 +124,14 @@ Result<DealProcess> FromRow(Tx& tx, const Row& r, ProcessCache& cache) {
   return p;
 }
 
+Result<DealProcess> LoadOne(Tx& tx, int64_t deal_id, ProcessWriteCache& cache) {
+  auto rows = tx.Query(std::string(kDealSelect) + " WHERE id = ?", {deal_id});
+  if (rows.empty()) return Error::NotFound("no deal with id " + std::to_string(deal_id));
+  return FromRow(tx, rows[0], cache);
+}
+
 const process::WorkTime& WorkTimeFor(Tx& tx, const DealProcess& p, const process::WorkTime& fallback,
-                                     ProcessCache& cache) {
+                                     ProcessWriteCache& cache) {
   if (!p.responsible_id) return fallback;
   auto it = cache.calendars.find(*p.responsible_id);
   if (it == cache.calendars.end()) it = cache.calendars.emplace(*p.responsible_id, UserWorkTime(tx, *p.responsible_id)).first;
@@ -175,10 +179,8 @@ void InsertProcessTask(Tx& tx, const fx::CreateTask& x, int64_t deal_id, std::op
 }  // namespace
 
 Result<DealProcess> LoadDealProcess(Tx& tx, int64_t deal_id) {
-  ProcessCache cache;
-  auto rows = tx.Query(std::string(kDealSelect) + " WHERE id = ?", {deal_id});
-  if (rows.empty()) return Error::NotFound("no deal with id " + std::to_string(deal_id));
-  return FromRow(tx, rows[0], cache);
+  ProcessWriteCache cache;
+  return LoadOne(tx, deal_id, cache);
 }
 
 std::map<int64_t, Result<DealProcess>> LoadDealProcesses(Tx& tx, const std::vector<int64_t>& ids,
@@ -308,10 +310,8 @@ Status ApplyDecision(Tx& tx, DealProcess& p, const process::Event& event, const 
 Result<Decision> RunProcessEvent(Tx& tx, int64_t deal_id, const process::Event& event,
                                  std::optional<int64_t> expected_version, const Actor& actor,
                                  const process::WorkTime& work_time) {
-  ProcessCache cache;
-  auto rows = tx.Query(std::string(kDealSelect) + " WHERE id = ?", {deal_id});
-  if (rows.empty()) return Error::NotFound("no deal with id " + std::to_string(deal_id));
-  auto loaded = FromRow(tx, rows[0], cache);
+  ProcessWriteCache cache;
+  auto loaded = LoadOne(tx, deal_id, cache);
   if (!loaded.ok()) return loaded.error();
   DealProcess& p = loaded.value();
   if (expected_version && *expected_version != p.version) {
