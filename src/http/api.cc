@@ -36,6 +36,7 @@ void AddSecurityHeaders(Response& res, bool api) {
 }  // namespace
 
 void RegisterBoardRoutes(Router& router);  // handlers/board.cc
+void RegisterPersonalDataRoutes(Router& router);  // handlers/personal_data.cc
 
 Api::Api(Services& services) : app_(services) {
   RegisterMetaRoutes(router_);
@@ -48,6 +49,7 @@ Api::Api(Services& services) : app_(services) {
   RegisterBoardRoutes(router_);
   RegisterDepartmentCalendarRoutes(router_);
   RegisterAnalyticsRoutes(router_);
+  RegisterPersonalDataRoutes(router_);
   RegisterOpsRoutes(router_);
 }
 

@@ -73,7 +73,7 @@ domain::FieldValues Values(const domain::EntitySpec& spec, const json& body) {
 Result<IntakeRequest> ParseIntake(const json& body) {
   if (!body.is_object()) return Error::Invalid("", "request body must be a JSON object");
   static const char* known[] = {"channel", "name", "phone", "email", "company", "message", "title", "amount",
-                                "product", "region", "time_zone", "utm"};
+                                "product", "region", "time_zone", "utm", "consent", "consent_source"};
   for (auto& [k, v] : body.items()) {
     bool ok = false;
     for (auto* n : known) ok = ok || k == n;
@@ -108,7 +108,8 @@ Result<IntakeRequest> ParseIntake(const json& body) {
     std::optional<std::string>* out;
     size_t max;
   } opts[] = {{"company", &r.company, 200}, {"message", &r.message, 20000}, {"title", &r.title, 200},
-              {"product", &r.product, 200}, {"region", &r.region, 200},     {"time_zone", &r.time_zone, 64}};
+              {"product", &r.product, 200}, {"region", &r.region, 200},     {"time_zone", &r.time_zone, 64},
+              {"consent_source", &r.consent_source, 200}};
   for (auto& o : opts) {
     auto v = OptString(body, o.field, o.max);
     if (!v.ok()) return v.error();
@@ -123,6 +124,15 @@ Result<IntakeRequest> ParseIntake(const json& body) {
       return Error::Invalid("amount", "amount must be a non-negative integer in kopecks");
     r.amount = it->get<int64_t>();
   }
+  if (auto it = body.find("consent"); it != body.end() && !it->is_null()) {
+    if (!it->is_boolean()) return Error::Invalid("consent", "consent must be true or false");
+    r.consent = it->get<bool>();
+  }
+  if (r.consent_source && r.consent_source->find_first_of("\r\n") != std::string::npos)
+    return Error::Invalid("consent_source", "consent_source must be a single line");
+  if (r.consent_source && !r.consent)
+    return Error::Invalid("consent_source", "consent_source goes with consent: true or false");
+  if (r.consent && !r.consent_source) r.consent_source = r.channel;
   if (r.time_zone) {
     auto tz = domain::ValidateField(*domain::FindEntity("contacts")->Find("time_zone"), *r.time_zone);
     if (!tz.ok()) return tz.error();
@@ -169,6 +179,11 @@ Result<IntakeResult> RunIntake(storage::Tx& tx, const IntakeRequest& req, const 
       };
       add("phones", req.phone, "phone");
       add("emails", req.email, "email");
+      if (req.consent) {
+        patch["consent"] = *req.consent;
+        patch["consent_source"] = *req.consent_source;
+        patch["consent_at"] = FormatIso(now);
+      }
       out.contact = current.value();
       if (patch.size() > 1) {
         int64_t version = 0;
@@ -184,6 +199,11 @@ Result<IntakeResult> RunIntake(storage::Tx& tx, const IntakeRequest& req, const 
       if (req.email) body["emails"] = {*req.email};
       if (req.time_zone) body["time_zone"] = *req.time_zone;
       if (assignee) body["responsible_id"] = *assignee;
+      if (req.consent) {
+        body["consent"] = *req.consent;
+        body["consent_source"] = *req.consent_source;
+        body["consent_at"] = FormatIso(now);
+      }
       if (req.company) {
         auto rows = tx.Query("SELECT id FROM companies WHERE name = ? AND archived = 0 ORDER BY id LIMIT 1",
                              {*req.company});

@@ -92,6 +92,9 @@ const std::map<std::string, std::string> kRules = {
     {"POST /api/contacts/{id}/archive", "1A3A33AA"},
     {"POST /api/contacts/{id}/restore", "1A3A33AA"},
     {"GET /api/contacts/{id}/call_windows", "1A3AAAAA"},
+    // personal data on request: an admin, or the head of the contact's team
+    {"GET /api/contacts/{id}/export", "133A33A3"},
+    {"POST /api/contacts/{id}/erase", "133A33A3"},  // version 999999: 409 once access is granted
     {"GET /api/companies", "1AAAAAAA"},
     {"POST /api/companies", "1AAA33AA"},
     {"GET /api/companies/{id}", "1A3AAAAA"},

@@ -574,6 +574,53 @@ describe('web UI: a manager works leads through the process', { timeout: 300_000
     }
   });
 
+  step('the head opens the funnel report, drills into a cell, watches the team on the monitor and the regulation report', async () => {
+    const headContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ru-RU', timezoneId: 'Europe/Moscow' });
+    try {
+      const head = await headContext.newPage();
+      head.setDefaultTimeout(15_000);
+      head.on('pageerror', (e) => pageErrors.push(`head, funnel: ${e.message}`));
+      await login(head, 'head@demo.voronka.ru');
+      await head.getByRole('link', { name: 'Отчёты', exact: true }).click();
+      await head.getByRole('heading', { name: 'Отчёт по воронке' }).waitFor();
+      await head.getByTestId('funnel-chart').locator('canvas').waitFor();
+      // Last month's cohort: the demo's history has cards at every step, four managers' rows.
+      const month = await head.evaluate(() => {
+        const d = new Date();
+        d.setDate(1);
+        d.setMonth(d.getMonth() - 1);
+        return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
+      });
+      const loaded = head.waitForResponse((r) => r.url().includes('/api/analytics/funnel?') && r.url().includes(`month=${month}`));
+      await head.getByLabel('Месяц').fill(month);
+      await loaded;
+      await head.getByTestId('funnel-groups').locator('tbody tr').first().waitFor();
+      assert.ok((await head.getByTestId('funnel-groups').locator('tbody tr').count()) >= 4);
+      const leads = Number(await head.getByTestId('cell-leads').innerText());
+      assert.ok(leads > 0);
+      await head.getByTestId('cell-leads').click();
+      const drill = head.getByTestId('funnel-drill');
+      await drill.getByRole('heading', { name: new RegExp(`Дошли: Заявки · ${leads}`) }).waitFor();
+      assert.match(await drill.locator('tbody tr a').first().getAttribute('href'), /^\/deals\/\d+$/);
+      await head.getByText('Поток', { exact: true }).click();
+      await head.getByText('Поток: переходы между этапами').waitFor();
+      await shot('funnel', head);
+
+      await head.getByRole('link', { name: 'Монитор', exact: true }).click();
+      await head.getByRole('heading', { name: 'Монитор отдела' }).waitFor();
+      const rows = head.getByTestId('monitor-table').locator('tbody tr');
+      await rows.first().waitFor();
+      assert.ok((await rows.count()) >= 5);
+      await head.getByTestId('norms-summary').filter({ hasText: 'Звонки 20' }).waitFor();
+      assert.ok((await head.locator('[data-norm="calls"]').count()) >= 4);
+      await shot('monitor', head);
+      await head.getByRole('link', { name: 'Регламент', exact: true }).click();
+      await head.getByTestId('deviations-table').locator('tr[data-rule="get_contact"]').waitFor();
+    } finally {
+      await headContext.close();
+    }
+  });
+
   it('raised no script errors', () => {
     assert.deepEqual(pageErrors, []);
   });

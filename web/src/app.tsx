@@ -8,6 +8,9 @@ import { NotificationBell } from './components/Notifications';
 import { lang, onLangChange, t, tk, type Lang } from './i18n';
 import { Board } from './pages/Board';
 import { DealPage } from './pages/Deal';
+import { FunnelPage } from './pages/analytics/Funnel';
+import { DeviationsPage } from './pages/analytics/Deviations';
+import { MonitorPage } from './pages/analytics/Monitor';
 import { Desktop } from './pages/Desktop';
 import { MotivationPage } from './pages/Motivation';
 import { Login } from './pages/Login';
@@ -104,6 +107,9 @@ function Route({ path, lang }: { path: string; lang: Lang }) {
   if (path === '/board') return <Board lang={lang} />;
   if (path === '/plan') return <PlanPage lang={lang} />;
   if (path === '/motivation') return <MotivationPage lang={lang} />;
+  if (path === '/funnel') return <FunnelPage lang={lang} />;
+  if (path === '/monitor') return <MonitorPage lang={lang} />;
+  if (path === '/deviations') return <DeviationsPage lang={lang} />;
   if (path === '/leads/new') return <NewLead lang={lang} />;
   if (path === '/site-form' && (meta.me?.role === 'head' || meta.me?.role === 'admin')) return <SiteForm lang={lang} />;
   const deal = match('/deals/:id', path);
@@ -124,6 +130,7 @@ function Header({ path, lang, onLoggedOut }: { path: string; lang: Lang; onLogge
   ];
   nav.push({ href: '/plan', label: t('nav.plan'), active: path === '/plan' });
   nav.push({ href: '/motivation', label: t('nav.motivation'), active: path === '/motivation' });
+  nav.push({ href: '/funnel', label: t('nav.reports'), active: ['/funnel', '/monitor', '/deviations'].includes(path) });
   // Owners and curators do not take leads (the server refuses them).
   if (me.role !== 'owner' && me.role !== 'curator') nav.push({ href: '/leads/new', label: t('nav.newLead'), active: path === '/leads/new' });
   if (me.role === 'head' || me.role === 'admin') nav.push({ href: '/site-form', label: t('nav.siteForm'), active: path === '/site-form' });
