@@ -67,6 +67,13 @@ const EntitySpec kContacts{
         {.name = "time_zone", .type = T::kTimeZone},
         {.name = "responsible_id", .type = T::kRef, .filter = true, .ref = "users"},
         {.name = "notes", .type = T::kText, .max_len = 10000},
+        {.name = "consent", .type = T::kBool, .filter = true,
+         .description = "agreed to the processing of personal data (true), refused or withdrew (false); null: not asked"},
+        {.name = "consent_source", .type = T::kString,
+         .description = "where consent was given or withdrawn: site form, paper, call…"},
+        {.name = "consent_at", .type = T::kTime, .description = "when consent was given or withdrawn"},
+        {.name = "erased_at", .type = T::kTime, .server = true,
+         .description = "when the person's data was erased on request (POST /api/contacts/{id}/erase)"},
     },
     "responsible_id", ""};
 

@@ -114,7 +114,11 @@ json StaticSchemas() {
                         {"utm", {{"type", "object"}, {"additionalProperties", str}}},
                         {"consent", {{"type", "boolean"},
                                      {"description", "required (true) with an intake-scoped token: the visitor agreed "
-                                                     "to the processing of personal data"}}}},
+                                                     "to the processing of personal data; kept on the contact "
+                                                     "with the time (false: refused or withdrew)"}}},
+                        {"consent_source", {{"type", "string"},
+                                            {"description", "where consent was given, e.g. \"site form\" "
+                                                            "(default: the channel); only with consent"}}}},
                        {"channel"});
   intake["additionalProperties"] = false;
   intake["description"] = "A lead from a channel. At least one of phone and email; a phone lead needs phone.";

@@ -28,6 +28,10 @@ struct IntakeRequest {
   std::optional<std::string> region;
   std::optional<std::string> time_zone;
   nlohmann::json utm = nlohmann::json::object();  // utm_source, utm_medium, utm_campaign, …
+  // Consent to the processing of personal data, where it was given (default: the channel);
+  // kept on the contact with the time of the request. Absent: the contact's consent stays.
+  std::optional<bool> consent;
+  std::optional<std::string> consent_source;
 };
 
 // Validates a request body (pure). Errors name the field.

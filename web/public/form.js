@@ -149,7 +149,8 @@
     e.preventDefault();
     if (!phone.value.trim() && !email.value.trim()) return say(T.needContact, false, phone);
     if (!consent.checked) return say(T.needConsent, false, consent);
-    var body = { channel: 'site_form', consent: true, utm: marks() };
+    // The consent goes with where it was given (this page), kept on the contact with the time.
+    var body = { channel: 'site_form', consent: true, consent_source: ('site form ' + location.origin + location.pathname).slice(0, 200), utm: marks() };
     if (name.value.trim()) body.name = name.value.trim();
     if (phone.value.trim()) body.phone = phone.value.trim();
     if (email.value.trim()) body.email = email.value.trim();

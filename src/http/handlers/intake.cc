@@ -13,7 +13,8 @@ namespace {
 using nlohmann::json;
 
 // A site-form visitor must agree to the processing of personal data: an intake-scoped token
-// must send consent: true. The moment is kept with the lead's marks (utm.consent_at).
+// must send consent: true. The moment is kept with the lead's marks (utm.consent_at) and, with
+// its source, on the contact (intake::RunIntake).
 void TakeConsent(json& body, bool required, TimeMs now) {
   if (!body.is_object()) return;
   auto it = body.find("consent");
@@ -21,7 +22,6 @@ void TakeConsent(json& body, bool required, TimeMs now) {
   if (it != body.end() && !it->is_boolean()) Fail(Error::Invalid("consent", "consent must be true or false"));
   if (required && !given)
     Fail(Error::Invalid("consent", "the visitor's consent to the processing of personal data is required"));
-  if (it != body.end()) body.erase(it);
   if (!given) return;
   if (!body.contains("utm") || body["utm"].is_null()) body["utm"] = json::object();
   if (body["utm"].is_object()) body["utm"]["consent_at"] = FormatIso(now);

@@ -16,6 +16,7 @@ import type { Activity, Company, Contact, Deal, DealProcess, ProcessResult, Task
 import { ProcessPanel } from './deal/ProcessPanel';
 import { ScoringPanel } from './deal/ScoringPanel';
 import { Timeline } from './deal/Timeline';
+import { ContactPrivacy } from './deal/ContactPrivacy';
 
 const CHANNELS = ['phone', 'site_form', 'email', 'messenger', 'manual', 'outbound', 'referral'];
 const PRODUCTS = ['Корпоративный сайт', 'Интернет-магазин', 'Мобильное приложение', 'Корпоративный портал', 'Интеграция с 1С', 'Техническая поддержка', 'CRM-внедрение'];
@@ -204,7 +205,11 @@ export function DealPage({ id, lang }: { id: number; lang: Lang }) {
             loadTimeline();
           }} />
           <MembersPanel deal={deal} onSaved={onSaved} />
-          <ContactPanel contact={contact} hasId={!!deal.contact_id} />
+          <ContactPanel contact={contact} hasId={!!deal.contact_id} onErased={(c) => {
+            setContact(c);
+            loadTimeline();
+            void get<Deal>(`/api/deals/${id}`).then(setDeal);
+          }} />
           <CompanyPanel company={company} hasId={!!deal.company_id} />
         </aside>
       </div>
@@ -422,7 +427,7 @@ function MembersPanel({ deal, onSaved }: { deal: Deal; onSaved: (d: Deal) => voi
   );
 }
 
-function ContactPanel({ contact, hasId }: { contact: Contact | null; hasId: boolean }) {
+function ContactPanel({ contact, hasId, onErased }: { contact: Contact | null; hasId: boolean; onErased: (c: Contact) => void }) {
   return (
     <section class="panel" aria-labelledby="contact-h">
       <h2 id="contact-h">{t('deal.contact')}</h2>
@@ -466,6 +471,7 @@ function ContactPanel({ contact, hasId }: { contact: Contact | null; hasId: bool
           )}
         </dl>
       )}
+      {contact && <ContactPrivacy contact={contact} onErased={onErased} />}
     </section>
   );
 }
