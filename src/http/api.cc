@@ -36,6 +36,9 @@ void AddSecurityHeaders(Response& res, bool api) {
 }  // namespace
 
 void RegisterBoardRoutes(Router& router);  // handlers/board.cc
+void RegisterAnalyticsFunnelRoutes(Router& router);  // handlers/analytics_funnel.cc
+void RegisterAnalyticsMonitorRoutes(Router& router);  // handlers/analytics_monitor.cc
+void RegisterAnalyticsDeviationRoutes(Router& router);  // handlers/analytics_deviations.cc
 void RegisterPersonalDataRoutes(Router& router);  // handlers/personal_data.cc
 
 Api::Api(Services& services) : app_(services) {
@@ -49,6 +52,9 @@ Api::Api(Services& services) : app_(services) {
   RegisterBoardRoutes(router_);
   RegisterDepartmentCalendarRoutes(router_);
   RegisterAnalyticsRoutes(router_);
+  RegisterAnalyticsFunnelRoutes(router_);
+  RegisterAnalyticsMonitorRoutes(router_);
+  RegisterAnalyticsDeviationRoutes(router_);
   RegisterPersonalDataRoutes(router_);
   RegisterOpsRoutes(router_);
 }

@@ -58,6 +58,17 @@ const std::map<std::string, std::string> kRules = {
     {"GET /api/analytics/motivation", "1AAAAAAA"},
     {"GET /api/analytics/motivation/scheme", "1AAAAAAA"},
     {"GET /api/analytics/motivation/export", "1AAAAAAA"},
+    // the funnel: everyone reads it for the cards in their scope
+    {"GET /api/analytics/funnel", "1AAAAAAA"},
+    {"GET /api/analytics/funnel/cards", "1AAAAAAA"},  // without step: a 400 past the access check
+    {"GET /api/analytics/funnel/export", "1AAAAAAA"},
+    // the monitor and the norms: everyone reads in their scope; a head or an admin sets the norms
+    {"GET /api/analytics/monitor", "1AAAAAAA"},
+    {"GET /api/analytics/norms", "1AAAAAAA"},
+    {"PUT /api/analytics/norms", "133A33A3"},
+    {"GET /api/analytics/deviations", "1AAAAAAA"},
+    {"GET /api/analytics/deviations/cards", "1AAAAAAA"},  // without rule: a 400 past the access check
+    {"GET /api/analytics/deviations/export", "1AAAAAAA"},
     {"GET /api/tokens", "1AAAAAAA"},
     {"POST /api/tokens", "1AAAAAAA"},
     {"POST /api/tokens/{id}/revoke", "1A3333AA"},  // the manager's own token
