@@ -34,6 +34,7 @@
 #include "process/diff.h"
 #include "storage/definitions_store.h"
 #include "process/work_time.h"
+#include "routing/routing_store.h"
 #include "storage/process_store.h"
 #include "storage/records.h"
 #include "storage/transfer.h"
@@ -63,6 +64,25 @@ std::unique_ptr<storage::Database> OpenAndMigrate(const std::string& url, bool m
   return db;
 }
 
+// For tests and demos (serve --clock-file): the time written in a file (ISO 8601, e.g.
+// 2026-11-23T09:00:00Z) while the file exists, else the system clock. Read on every call, so
+// a test moves time by rewriting the file.
+class FileClock final : public Clock {
+ public:
+  explicit FileClock(std::string path) : path_(std::move(path)) {}
+  TimeMs NowMs() const override {
+    std::ifstream in(path_);
+    std::string text;
+    if (in && std::getline(in, text))
+      if (auto t = ParseIso(Trim(text))) return *t;
+    return system_.NowMs();
+  }
+
+ private:
+  std::string path_;
+  SystemClock system_;
+};
+
 std::pair<std::string, uint16_t> ParseListen(const std::string& listen) {
   auto colon = listen.rfind(':');
   if (colon == std::string::npos) throw std::runtime_error("--listen must be HOST:PORT, e.g. 127.0.0.1:8080");
@@ -73,7 +93,8 @@ std::pair<std::string, uint16_t> ParseListen(const std::string& listen) {
 
 int Serve(const std::string& db_url, const std::string& listen, const std::string& web, const std::string& port_file,
           int workers, size_t body_limit, bool no_migrate, bool secure_cookies, notify::SmtpConfig smtp,
-          const std::string& backup_dir, const std::string& backup_every, int backup_keep) {
+          const std::string& backup_dir, const std::string& backup_every, int backup_keep,
+          const std::string& clock_file) {
   int64_t backup_every_s = 0;
   if (!backup_dir.empty()) {
     auto every = ops::ParseInterval(backup_every);
@@ -93,7 +114,10 @@ int Serve(const std::string& db_url, const std::string& listen, const std::strin
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 
   auto db = OpenAndMigrate(db_url, !no_migrate, workers + 2);
-  SystemClock clock;
+  SystemClock system_clock;
+  std::unique_ptr<FileClock> file_clock;
+  if (!clock_file.empty()) file_clock = std::make_unique<FileClock>(clock_file);
+  const Clock& clock = file_clock ? static_cast<const Clock&>(*file_clock) : system_clock;
   http::Services services{*db, clock, {}};
   services.config.web_root = web;
   services.config.secure_cookies = secure_cookies;
@@ -128,6 +152,15 @@ int Serve(const std::string& db_url, const std::string& listen, const std::strin
         if (fired > 0) spdlog::debug("fired {} process timer(s)", fired);
       } catch (const std::exception& e) {
         spdlog::error("process timers: {}", e.what());
+      }
+      // Lead routing: untaken leads past their SLA move on; absences start and end.
+      try {
+        TimeMs now = clock.NowMs();
+        int rerouted = routing::SweepSla(*db, now);
+        int moved = routing::SweepAbsences(*db, now);
+        if (rerouted + moved > 0) spdlog::info("re-routed {} lead(s), moved {} task(s) for absences", rerouted, moved);
+      } catch (const std::exception& e) {
+        spdlog::error("routing sweep: {}", e.what());
       }
       for (int i = 0; i < 10 && running.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
@@ -354,6 +387,9 @@ int main(int argc, char** argv) {
   serve->add_option("--company-name", smtp.company_name, "our company as signed in letters");
   serve->add_option("--email-templates", smtp.templates_dir, "directory of e-mail templates (default: the shipped ones)");
   serve->add_option("--partner-name", partner_name, "partner agency offered in segment C rejections");
+  std::string clock_file;
+  serve->add_option("--clock-file", clock_file,
+                    "tests and demos: take the current time (ISO 8601) from this file while it exists");
   std::string backup_dir, backup_every = "24h";
   int backup_keep = 7;
   serve->add_option("--backup-dir", backup_dir, "take scheduled backups into this directory");
@@ -469,7 +505,7 @@ int main(int argc, char** argv) {
     if (*serve) {
       if (!partner_name.empty()) smtp.variables["partner_name"] = partner_name;
       return Serve(db_url, listen, web, port_file, workers, body_limit, no_migrate, secure_cookies, smtp, backup_dir,
-                   backup_every, backup_keep);
+                   backup_every, backup_keep, clock_file);
     }
     if (*migrate) {
       auto db = storage::OpenDatabase(db_url, {.pool_size = 2});

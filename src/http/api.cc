@@ -36,6 +36,7 @@ void AddSecurityHeaders(Response& res, bool api) {
 }  // namespace
 
 void RegisterBoardRoutes(Router& router);  // handlers/board.cc
+void RegisterRoutingRoutes(Router& router);  // handlers/routing.cc
 void RegisterAnalyticsFunnelRoutes(Router& router);  // handlers/analytics_funnel.cc
 void RegisterAnalyticsMonitorRoutes(Router& router);  // handlers/analytics_monitor.cc
 void RegisterAnalyticsDeviationRoutes(Router& router);  // handlers/analytics_deviations.cc
@@ -56,6 +57,7 @@ Api::Api(Services& services) : app_(services) {
   RegisterAnalyticsMonitorRoutes(router_);
   RegisterAnalyticsDeviationRoutes(router_);
   RegisterPersonalDataRoutes(router_);
+  RegisterRoutingRoutes(router_);
   RegisterOpsRoutes(router_);
 }
 

@@ -6,6 +6,7 @@
 #include "domain/entity.h"
 #include "domain/validate.h"
 #include "process/work_time.h"
+#include "routing/routing_store.h"
 #include "storage/process_store.h"
 #include "storage/records.h"
 
@@ -46,20 +47,6 @@ std::optional<int64_t> FindContact(storage::Tx& tx, const std::string& kind, con
   auto rows = tx.Query("SELECT contact_id FROM contact_identities WHERE kind = ? AND value = ?", {kind, value});
   if (rows.empty()) return std::nullopt;
   return rows[0].Int(0);
-}
-
-// Next manager in turn among those who take leads: the lowest turn number goes next and
-// then takes a number after everyone else's (a counter, so simultaneous leads stay fair).
-// Overlapping writers (PostgreSQL, several servers) first queue on one row — the first user —
-// so that each reads the turns the ones before it took; otherwise they would all read the
-// same lowest number and hand their leads to the same manager.
-std::optional<int64_t> NextAssignee(storage::Tx& tx) {
-  tx.Exec("UPDATE users SET assign_seq = assign_seq WHERE id = (SELECT MIN(id) FROM users)");
-  auto rows = tx.Query("SELECT id FROM users WHERE takes_leads = 1 AND archived = 0 ORDER BY assign_seq, id LIMIT 1");
-  if (rows.empty()) return std::nullopt;
-  int64_t id = rows[0].Int(0);
-  tx.Exec("UPDATE users SET assign_seq = (SELECT MAX(assign_seq) FROM users) + 1 WHERE id = ?", {id});
-  return id;
 }
 
 domain::FieldValues Values(const domain::EntitySpec& spec, const json& body) {
@@ -155,9 +142,15 @@ Result<IntakeResult> RunIntake(storage::Tx& tx, const IntakeRequest& req, const 
     const auto& activities = *domain::FindEntity("activities");
     storage::Actor actor{by.user_id, now};
 
+    // A manager taking the call keeps the lead; otherwise the head's routing rules decide.
     std::optional<int64_t> assignee;
-    if (by.role == domain::Role::kManager && !by.via_token) assignee = by.user_id;
-    else assignee = NextAssignee(tx);
+    std::optional<routing::Choice> routed;
+    if (by.role == domain::Role::kManager && !by.via_token) {
+      assignee = by.user_id;
+    } else {
+      routed = routing::RouteLead(tx, {req.channel, req.region.value_or(""), req.product.value_or(""), ""}, now);
+      if (routed) assignee = routed->user_id;
+    }
 
     IntakeResult out;
     std::optional<int64_t> contact_id;
@@ -235,6 +228,7 @@ Result<IntakeResult> RunIntake(storage::Tx& tx, const IntakeRequest& req, const 
     auto created_deal = storage::CreateRecord(tx, deals, Values(deals, deal), actor);
     if (!created_deal.ok()) return created_deal.error();
     out.deal = created_deal.value();
+    if (routed) routing::RecordAssignment(tx, out.deal["id"].get<int64_t>(), *routed, now);
     // The process takes over: first-stage tasks, deadlines and routing by channel.
     process::Event created{process::Event::Kind::kCreated, "", "", {{"channel", req.channel}}};
     auto started = storage::RunProcessEvent(tx, out.deal["id"].get<int64_t>(), created, std::nullopt, actor,

@@ -137,6 +137,14 @@ const std::map<std::string, std::string> kRules = {
     {"POST /api/teams/{id}/restore", "133333A3"},
     {"GET /api/teams/{id}/calendar", "1AAAAAAA"},
     {"PUT /api/teams/{id}/calendar", "133A33A3"},
+    // lead routing: everyone reads the rules; a head or an admin edits them and routes a card again
+    {"GET /api/routing", "1AAAAAAA"},
+    {"PUT /api/routing", "133A33A3"},
+    {"POST /api/deals/{id}/route", "133A33A3"},  // dry_run: changes nothing
+    // absences: everyone marks their own (the version body is a 400 past the access check)
+    {"GET /api/absences", "1AAAAAAA"},
+    {"POST /api/absences", "1AAAAAAA"},
+    {"DELETE /api/absences/{id}", "14444444"},  // no absence 1: looked up before whose it is
     {"GET /api/users", "1AAAAAAA"},
     {"POST /api/users", "133333A3"},
     {"GET /api/users/{id}", "1AAAAAAA"},
@@ -211,6 +219,7 @@ TEST_F(AccessMatrixTest, EveryRouteTimesEveryRoleGetsTheExpectedStatusClass) {
       {"POST /api/deals/{id}/move", {{"to", "contact"}}},
       {"POST /api/deals/{id}/score", {{"values", json::object()}}},
       {"PUT /api/teams/{id}/calendar", {{"yaml", nullptr}}},
+      {"POST /api/deals/{id}/route", {{"dry_run", true}}},
   };
 
   auto doc = Anonymous()->Get("/api/openapi.json").json();
