@@ -89,3 +89,16 @@ screenshots: build-debug
 	@$(MAKE) --no-print-directory deps-debian DEB_PACKAGES=chromium-l10n
 	VORONKA_BINARY=$(BUILD_DEBUG)/src/voronka VORONKA_SCREENSHOTS=$(CURDIR)/docs/screenshots \
 	  node --test tests/e2e/
+
+# ---- Debian package (CPack; packaging/) -----------------------------------------------
+# `make package` builds build/release/voronka_<version>_<arch>.deb: the server, web/dist, the
+# shipped YAML, a systemd unit (user voronka, ProtectSystem=strict, state in /var/lib/voronka,
+# settings in /etc/voronka/voronka.conf). `make package-test` checks its contents and runs the
+# packaged server from an extracted copy (no root needed; see packaging/test_package.sh).
+.PHONY: package package-test
+
+package: build-release
+	cd $(BUILD_RELEASE) && cpack -G DEB
+
+package-test: package
+	packaging/test_package.sh "$$(ls -t $(BUILD_RELEASE)/voronka_*.deb | head -1)"
