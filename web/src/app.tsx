@@ -16,6 +16,7 @@ import { MotivationPage } from './pages/Motivation';
 import { Login } from './pages/Login';
 import { NewLead } from './pages/NewLead';
 import { PlanPage } from './pages/Plan';
+import { RoutingPage } from './pages/routing/Routing';
 import { SiteForm } from './pages/SiteForm';
 import { Link, match, navigate, useLocation } from './router';
 import { dismissToast, loadMeta, meta, onToasts, type Toast } from './store';
@@ -111,6 +112,8 @@ function Route({ path, lang }: { path: string; lang: Lang }) {
   if (path === '/monitor') return <MonitorPage lang={lang} />;
   if (path === '/deviations') return <DeviationsPage lang={lang} />;
   if (path === '/leads/new') return <NewLead lang={lang} />;
+  if (path === '/absences') return <RoutingPage lang={lang} rules={false} />;
+  if (path === '/routing' && (meta.me?.role === 'head' || meta.me?.role === 'admin')) return <RoutingPage lang={lang} rules />;
   if (path === '/site-form' && (meta.me?.role === 'head' || meta.me?.role === 'admin')) return <SiteForm lang={lang} />;
   const deal = match('/deals/:id', path);
   if (deal && /^\d+$/.test(deal.id)) return <DealPage key={deal.id} id={Number(deal.id)} lang={lang} />;
@@ -134,6 +137,8 @@ function Header({ path, lang, onLoggedOut }: { path: string; lang: Lang; onLogge
   // Owners and curators do not take leads (the server refuses them).
   if (me.role !== 'owner' && me.role !== 'curator') nav.push({ href: '/leads/new', label: t('nav.newLead'), active: path === '/leads/new' });
   if (me.role === 'head' || me.role === 'admin') nav.push({ href: '/site-form', label: t('nav.siteForm'), active: path === '/site-form' });
+  if (me.role === 'head' || me.role === 'admin') nav.push({ href: '/routing', label: t('nav.routing'), active: path === '/routing' });
+  else nav.push({ href: '/absences', label: t('nav.absences'), active: path === '/absences' });
   const logout = async () => {
     try {
       await post('/api/auth/logout', {});
