@@ -37,17 +37,22 @@ export function FunnelPage({ lang }: { lang: Lang }) {
   const [month, setMonth] = useState(thisMonth());
   const [group, setGroup] = useState<FunnelGroup>(meta.me?.role === 'manager' ? 'channel' : 'manager');
   const [channel, setChannel] = useState('');
+  const [segment, setSegment] = useState('');
+  // A range of days instead of the month, when both ends are set.
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
   const [report, setReport] = useState<FunnelReport | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [drill, setDrill] = useState<Drill | null>(null);
 
-  const params = { mode, month, group, channel };
+  const days = from && to;
+  const params: Record<string, string> = days ? { mode, from, to, group, channel, segment } : { mode, month, group, channel, segment };
   useEffect(() => {
     setReport(null);
     setError(null);
     setDrill(null);
     get<FunnelReport>('/api/analytics/funnel', params).then(setReport, (e) => setError(errorText(e)));
-  }, [mode, month, group, channel]);
+  }, [mode, month, from, to, group, channel, segment]);
 
   const units = { d: t('funnel.days'), h: t('funnel.hours'), m: t('funnel.minutes') };
   const label = (row: FunnelRow) => (group === 'channel' && row.key ? tk('channel', row.key) : row.label);
@@ -92,7 +97,15 @@ export function FunnelPage({ lang }: { lang: Lang }) {
         </div>
         <label class="field-inline">
           {t('plan.month')}{' '}
-          <input type="month" value={month} onChange={(e) => setMonth((e.target as HTMLInputElement).value || thisMonth())} />
+          <input type="month" value={month} disabled={!!days} onChange={(e) => setMonth((e.target as HTMLInputElement).value || thisMonth())} />
+        </label>
+        <label class="field-inline">
+          {t('funnel.from')}{' '}
+          <input type="date" value={from} data-testid="funnel-from" onChange={(e) => setFrom((e.target as HTMLInputElement).value)} />
+        </label>
+        <label class="field-inline">
+          {t('funnel.to')}{' '}
+          <input type="date" value={to} data-testid="funnel-to" onChange={(e) => setTo((e.target as HTMLInputElement).value)} />
         </label>
         <label class="field-inline">
           {t('funnel.groupBy')}{' '}
@@ -111,7 +124,17 @@ export function FunnelPage({ lang }: { lang: Lang }) {
             ))}
           </select>
         </label>
+        <label class="field-inline">
+          {t('funnel.segment')}{' '}
+          <select value={segment} onChange={(e) => setSegment((e.target as HTMLSelectElement).value)}>
+            <option value="">{t('common.all')}</option>
+            {['A', 'B', 'C'].map((x) => (
+              <option value={x}>{x}</option>
+            ))}
+          </select>
+        </label>
       </div>
+      {report && <p class="muted" data-testid="funnel-period">{t('funnel.period', { period: report.period.label })}</p>}
       {error && <Banner>{error}</Banner>}
       {!report && !error && <Spinner />}
       {report && (
