@@ -137,6 +137,23 @@ TEST_F(FunnelTest, DrillsDownFromACellToItsCards) {
   EXPECT_EQ(As("m2@test.ru")->Get("/api/analytics/funnel/cards?step=leads&value=" + m1).json()["total"], 0);
 }
 
+// A won deal handed over to another manager stays with the one who moved it to its furthest step.
+TEST_F(FunnelTest, ACardsNumbersStayWithWhoeverCarriedItFurthest) {
+  auto head = As("head@test.ru");
+  json won = head->Get("/api/analytics/funnel/cards?which=entered&step=won").json()["items"][0];
+  ASSERT_EQ(won["manager_id"], kM1);
+  json deal = head->Get("/api/deals/" + std::to_string(won["id"].get<int64_t>())).json();
+  auto moved = head->Patch("/api/deals/" + std::to_string(won["id"].get<int64_t>()),
+                           {{"version", deal["version"]}, {"responsible_id", kM2}});
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  json f = head->Get("/api/analytics/funnel").json();
+  json m1 = f["groups"][0]["key"] == std::to_string(kM1) ? f["groups"][0] : f["groups"][1];
+  EXPECT_EQ(m1["cells"][kWon]["entered"], 1);
+  json card = head->Get("/api/analytics/funnel/cards?step=won").json()["items"][0];
+  EXPECT_EQ(card["manager_id"], kM1);
+  EXPECT_EQ(card["responsible_id"], kM2);
+}
+
 TEST_F(FunnelTest, ExportsTheTable) {
   auto head = As("head@test.ru");
   auto csv = head->Get("/api/analytics/funnel/export?format=csv");
