@@ -56,13 +56,11 @@ const std::vector<int64_t>& UsersFor(Tx& tx, const std::string& role, const Deal
 }
 
 void Notify(Tx& tx, const DealProcess& d, const std::vector<std::string>& roles, const std::string& kind,
-            const process::Text& message, TimeMs now, ProcessWriteCache& cache) {
+            const process::Text& message, TimeMs now, ProcessWriteCache& cache, ProcessRows& rows) {
   std::set<int64_t> users;
   for (const auto& role : roles)
     for (int64_t u : UsersFor(tx, role, d, cache)) users.insert(u);
-  for (int64_t u : users)
-    tx.Exec("INSERT INTO notifications (user_id, deal_id, kind, message_ru, message_en, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            {u, d.deal_id, kind, message.ru, message.en, now});
+  for (int64_t u : users) rows.notifications.Add({u, d.deal_id, kind, message.ru, message.en, now});
 }
 
 std::string EventName(const process::Event& e) {
@@ -142,7 +140,7 @@ const process::WorkTime& WorkTimeFor(Tx& tx, const DealProcess& p, const process
 // it, without re-checking references that hold by construction (the deal being written, a user
 // a role resolved to). process_store_test compares the two.
 void InsertProcessTask(Tx& tx, const fx::CreateTask& x, int64_t deal_id, std::optional<int64_t> assignee,
-                       const Actor& actor) {
+                       const Actor& actor, ProcessRows& rows) {
   std::string search = RecordSearchText(Tasks(), {{"title", x.title.ru}});
   std::vector<Value> params = {actor.now, actor.now, search, x.title.ru, deal_id, OptInt(assignee),
                                OptInt(actor.user_id), x.due_at, x.code};
@@ -173,10 +171,30 @@ void InsertProcessTask(Tx& tx, const fx::CreateTask& x, int64_t deal_id, std::op
                   {"kind", x.code},
                   {"description", nullptr},
                   {"overdue", x.due_at < actor.now}};
-  AppendAudit(tx, actor, "tasks", id, "create", std::nullopt, nullptr, created);
+  rows.audit.Add(AuditRow(actor, "tasks", id, "create", std::nullopt, nullptr, created));
 }
 
 }  // namespace
+
+ProcessRows::ProcessRows()
+    : log("process_log", "deal_id, at, user_id, event, effect", 5),
+      audit("audit_log", kAuditColumns, 8),
+      notifications("notifications", "user_id, deal_id, kind, message_ru, message_en, created_at", 6),
+      deviations("deviations", "deal_id, code, user_id, message_ru, message_en, created_at", 6) {}
+
+void ProcessRows::Undo(const Mark& m) {
+  log.Truncate(m.log);
+  audit.Truncate(m.audit);
+  notifications.Truncate(m.notifications);
+  deviations.Truncate(m.deviations);
+}
+
+void ProcessRows::Flush(Tx& tx) {
+  log.Flush(tx);
+  audit.Flush(tx);
+  notifications.Flush(tx);
+  deviations.Flush(tx);
+}
 
 Result<DealProcess> LoadDealProcess(Tx& tx, int64_t deal_id) {
   ProcessWriteCache cache;
@@ -197,7 +215,9 @@ std::map<int64_t, Result<DealProcess>> LoadDealProcesses(Tx& tx, const std::vect
 }
 
 Status ApplyDecision(Tx& tx, DealProcess& p, const process::Event& event, const Decision& decision,
-                     const Actor& actor, ProcessWriteCache& cache) {
+                     const Actor& actor, ProcessWriteCache& cache, ProcessRows* buffered) {
+  ProcessRows own;
+  ProcessRows& rows = buffered ? *buffered : own;
   const process::CardState& s = decision.state;
   int64_t deal_id = p.deal_id;
 
@@ -243,19 +263,22 @@ Status ApplyDecision(Tx& tx, DealProcess& p, const process::Event& event, const 
   if (tx.Exec("UPDATE deals SET " + sets + " WHERE id = ? AND version = ?", params) == 0)
     return Error::Conflict("deal " + std::to_string(deal_id) + " was changed concurrently");
   for (const auto& [c, v] : changed) {
-    AppendAudit(tx, actor, "deals", deal_id, "update", c, p.columns[c], v);
+    rows.audit.Add(AuditRow(actor, "deals", deal_id, "update", c, p.columns[c], v));
     p.columns[c] = v;
   }
   if (!changed.empty()) ++p.version;
   p.state = s;
 
-  std::string event_name = EventName(event);
+  std::string log;
   for (const auto& e : decision.effects) {
-    tx.Exec("INSERT INTO process_log (deal_id, at, user_id, event, effect) VALUES (?, ?, ?, ?, ?)",
-            {deal_id, actor.now, OptInt(actor.user_id), event_name, process::Describe(e)});
+    std::string line = process::Describe(e);
+    std::replace(line.begin(), line.end(), '\n', ' ');  // a message from YAML may span lines
+    if (!log.empty()) log += '\n';
+    log += line;
     if (auto x = std::get_if<fx::CreateTask>(&e)) {
       const auto& assignees = UsersFor(tx, x->assignee, p, cache);
-      InsertProcessTask(tx, *x, deal_id, assignees.empty() ? std::nullopt : std::optional(assignees.front()), actor);
+      InsertProcessTask(tx, *x, deal_id, assignees.empty() ? std::nullopt : std::optional(assignees.front()), actor,
+                        rows);
     } else if (auto x = std::get_if<fx::SetTimer>(&e)) {
       tx.Exec("DELETE FROM process_timers WHERE deal_id = ? AND code = ?", {deal_id, x->code});
       tx.Exec("INSERT INTO process_timers (deal_id, code, fires_at) VALUES (?, ?, ?)", {deal_id, x->code, x->at});
@@ -272,15 +295,14 @@ Status ApplyDecision(Tx& tx, DealProcess& p, const process::Event& event, const 
         else
           tx.Exec("UPDATE tasks SET archived = 1, version = version + 1, updated_at = ? WHERE id = ?",
                   {actor.now, r.Int(0)});
-        AppendAudit(tx, actor, "tasks", r.Int(0), x->completed ? "update" : "archive",
-                    x->completed ? std::optional<std::string>(field) : std::nullopt, false, true);
+        rows.audit.Add(AuditRow(actor, "tasks", r.Int(0), x->completed ? "update" : "archive",
+                                x->completed ? std::optional<std::string>(field) : std::nullopt, false, true));
       }
     } else if (auto x = std::get_if<fx::Notify>(&e)) {
-      Notify(tx, p, x->roles, "notice", x->message, actor.now, cache);
+      Notify(tx, p, x->roles, "notice", x->message, actor.now, cache, rows);
     } else if (auto x = std::get_if<fx::Deviation>(&e)) {
-      tx.Exec("INSERT INTO deviations (deal_id, code, user_id, message_ru, message_en, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-              {deal_id, x->code, OptInt(p.responsible_id), x->message.ru, x->message.en, actor.now});
-      Notify(tx, p, x->notify, "deviation", x->message, actor.now, cache);
+      rows.deviations.Add({deal_id, x->code, OptInt(p.responsible_id), x->message.ru, x->message.en, actor.now});
+      Notify(tx, p, x->notify, "deviation", x->message, actor.now, cache, rows);
     } else if (auto x = std::get_if<fx::SendEmail>(&e)) {
       tx.Exec("INSERT INTO outbox (kind, deal_id, payload, created_at, next_attempt_at) VALUES ('email', ?, ?, ?, ?)",
               {deal_id, json{{"template", x->template_code}, {"to", x->to}}.dump(), actor.now, actor.now});
@@ -300,10 +322,12 @@ Status ApplyDecision(Tx& tx, DealProcess& p, const process::Event& event, const 
         for (const auto& r : to_pick) roles += (roles.empty() ? "" : ", ") + r;
         Notify(tx, p, {"head"}, "working_group",
                {"Сформируйте рабочую группу по сделке: " + roles, "Form the deal's working group: " + roles}, actor.now,
-               cache);
+               cache, rows);
       }
     }
   }
+  if (!log.empty()) rows.log.Add({deal_id, actor.now, OptInt(actor.user_id), EventName(event), log});
+  if (!buffered) rows.Flush(tx);
   return Status::Ok();
 }
 
@@ -379,6 +403,7 @@ int FireDueTimers(Database& db, TimeMs now, const process::WorkTime& work_time, 
             n = 0;  // set again: an engine may run this function again
             retry = false;
             auto page = cards;
+            ProcessRows rows;  // written with a few multi-row statements before commit
             std::set<int64_t> stale;  // changed by someone else since the page was read
             const char* claim = "DELETE FROM process_timers WHERE deal_id = ? AND code = ? AND fires_at = ?";
             for (const auto& t : due) {
@@ -394,7 +419,8 @@ int FireDueTimers(Database& db, TimeMs now, const process::WorkTime& work_time, 
               if (!decided.ok()) continue;  // a closed card: the timer is dropped
               if (careful) tx.ExecScript("SAVEPOINT fire");
               DealProcess before = careful ? p : DealProcess{};
-              auto applied = ApplyDecision(tx, p, e, decided.value(), actor, cache);
+              auto mark = rows.mark();
+              auto applied = ApplyDecision(tx, p, e, decided.value(), actor, cache, &rows);
               if (applied.ok()) {
                 if (careful) tx.ExecScript("RELEASE SAVEPOINT fire");
                 ++n;
@@ -414,8 +440,10 @@ int FireDueTimers(Database& db, TimeMs now, const process::WorkTime& work_time, 
               // The card's writes are undone; its timer stays claimed (dropped), the rest go on.
               tx.ExecScript("ROLLBACK TO SAVEPOINT fire");
               tx.ExecScript("RELEASE SAVEPOINT fire");
+              rows.Undo(mark);
               p = std::move(before);
             }
+            rows.Flush(tx);
             tx.Commit();
           });
           break;

@@ -13,6 +13,7 @@
 
 #include "common/result.h"
 #include "process/engine.h"
+#include "storage/bulk_insert.h"
 #include "storage/db.h"
 #include "storage/records.h"
 
@@ -39,6 +40,19 @@ struct ProcessWriteCache {
   std::map<int64_t, std::shared_ptr<const process::WorkTime>> calendars;
 };
 
+// The append-only rows process writes make (log, audit, notifications, deviations), held and
+// written together: a page of fired timers writes them with a few multi-row statements.
+struct ProcessRows {
+  ProcessRows();
+  BulkInsert log, audit, notifications, deviations;
+  struct Mark {
+    size_t log, audit, notifications, deviations;
+  };
+  Mark mark() const { return {log.size(), audit.size(), notifications.size(), deviations.size()}; }
+  void Undo(const Mark& m);
+  void Flush(Tx& tx);
+};
+
 // kNotFound for a missing deal; kUnprocessable when its pipeline has no definition.
 Result<DealProcess> LoadDealProcess(Tx& tx, int64_t deal_id);
 
@@ -50,8 +64,11 @@ std::map<int64_t, Result<DealProcess>> LoadDealProcesses(Tx& tx, const std::vect
 // Writes the engine's decision for card `p` (loaded in this transaction or earlier): the deal's
 // columns and process state (kConflict, nothing written, when the deal's version is no longer
 // p.version), with audit, then every effect. On success `p` is the card after the event.
+// The event's log, audit, notification and deviation rows go to `rows` when given (the caller
+// flushes them before commit), else they are written before this returns. The log holds one
+// row per event: its effects, one per line.
 Status ApplyDecision(Tx& tx, DealProcess& p, const process::Event& event, const process::Decision& decision,
-                     const Actor& actor, ProcessWriteCache& cache);
+                     const Actor& actor, ProcessWriteCache& cache, ProcessRows* rows = nullptr);
 
 // Runs `event` on the deal. The deadlines are measured in the calendar of the responsible's
 // department when it has one, else in `work_time`. `expected_version` (when given) must match the deal's version
@@ -72,8 +89,8 @@ std::vector<DueTimer> DueTimers(Tx& tx, TimeMs now, int limit, const DueTimer* a
 
 // Fires every timer due at `now`, in order of due time, each claimed (removed) in the same
 // transaction as its effects so that it never fires twice, also with several servers on one
-// database. Pages of `batch` timers are decided in memory and written in one transaction each,
-// a savepoint per timer: a card that fails does not stop the rest. Returns how many fired.
+// database. Pages of `batch` timers are decided in memory and written in one transaction each;
+// a card that fails does not stop the rest. Returns how many fired.
 int FireDueTimers(Database& db, TimeMs now, const process::WorkTime& work_time, int batch = 2000);
 
 }  // namespace voronka::storage

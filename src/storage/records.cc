@@ -331,13 +331,19 @@ std::string RecordSearchText(const EntitySpec& spec, const std::map<std::string,
   return SearchText(spec, record);
 }
 
+const char* const kAuditColumns = "at, user_id, entity, entity_id, action, field, old_value, new_value";
+
+std::vector<Value> AuditRow(const Actor& actor, std::string_view entity, int64_t id, std::string_view action,
+                            std::optional<std::string> field, const json& old_value, const json& new_value) {
+  return {actor.now, OptInt(actor.user_id), std::string(entity), id, std::string(action), OptText(field),
+          old_value.is_null() ? Null() : Value(old_value.dump()), new_value.is_null() ? Null() : Value(new_value.dump())};
+}
+
 void AppendAudit(Tx& tx, const Actor& actor, std::string_view entity, int64_t id, std::string_view action,
                  std::optional<std::string> field, const json& old_value, const json& new_value) {
-  tx.Exec("INSERT INTO audit_log (at, user_id, entity, entity_id, action, field, old_value, new_value) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-          {actor.now, OptInt(actor.user_id), std::string(entity), id, std::string(action), OptText(field),
-           old_value.is_null() ? Null() : Value(old_value.dump()),
-           new_value.is_null() ? Null() : Value(new_value.dump())});
+  static const std::string sql = "INSERT INTO audit_log (" + std::string(kAuditColumns) + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+  tx.Exec(sql,
+          AuditRow(actor, entity, id, action, std::move(field), old_value, new_value));
 }
 
 Result<json> GetRecord(Tx& tx, const EntitySpec& spec, int64_t id, TimeMs now) {

@@ -80,5 +80,11 @@ std::string RecordSearchText(const domain::EntitySpec& spec, const std::map<std:
 
 void AppendAudit(Tx& tx, const Actor& actor, std::string_view entity, int64_t id, std::string_view action,
                  std::optional<std::string> field, const nlohmann::json& old_value, const nlohmann::json& new_value);
+// The audit_log row AppendAudit writes, for writers that insert many at once: its values in
+// the order of kAuditColumns.
+extern const char* const kAuditColumns;
+std::vector<Value> AuditRow(const Actor& actor, std::string_view entity, int64_t id, std::string_view action,
+                            std::optional<std::string> field, const nlohmann::json& old_value,
+                            const nlohmann::json& new_value);
 
 }  // namespace voronka::storage

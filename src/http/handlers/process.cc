@@ -208,9 +208,17 @@ Response Timeline(Context& ctx) {
   json items = json::array();
   for (const auto& r : tx->Query("SELECT l.at, l.user_id, u.name, l.event, l.effect FROM process_log l LEFT JOIN users u "
                                  "ON u.id = l.user_id WHERE l.deal_id = ? ORDER BY l.id",
-                                 {id}))
-    items.push_back({{"at", FormatIso(r.Int(0))}, {"kind", "process"}, {"user_name", r.IsNull(2) ? json() : json(r.Text(2))},
-                     {"event", r.Text(3)}, {"text", r.Text(4)}});
+                                 {id})) {
+    // One row per event, its effects one per line; the timeline lists each effect.
+    std::string effects = r.Text(4);
+    for (size_t from = 0; from <= effects.size();) {
+      size_t end = std::min(effects.find('\n', from), effects.size());
+      items.push_back({{"at", FormatIso(r.Int(0))}, {"kind", "process"},
+                       {"user_name", r.IsNull(2) ? json() : json(r.Text(2))}, {"event", r.Text(3)},
+                       {"text", effects.substr(from, end - from)}});
+      from = end + 1;
+    }
+  }
   for (const auto& r : tx->Query("SELECT a.occurred_at, a.type, a.goal, a.outcome, a.next_step, u.name, a.id, "
                                  "a.next_step_at, a.body FROM activities a LEFT JOIN users u ON u.id = a.author_id "
                                  "WHERE a.deal_id = ? AND a.archived = 0",
