@@ -57,6 +57,7 @@ demo: build-release
 bench: build-release
 	@bench/run.sh $(BUILD_RELEASE)
 	@$(BUILD_RELEASE)/bench/voronka_engine_bench --steps 1000000 --cards 1000000
+	@$(BUILD_RELEASE)/bench/voronka_routing_bench --decisions 1000000 --leads 5000
 
 clean:
 	rm -rf build

@@ -304,6 +304,27 @@ class Seeder {
   std::mt19937 rng_;
 };
 
+// Lead routing as the seed describes it (juniors take segment C, seniors A) and a vacation next
+// week with a stand-in, so the Routing page has something to show.
+void SeedRouting(storage::Tx& tx, TimeMs now) {
+  const std::string rules =
+      "groups:\n"
+      "  juniors: {users: [dmitry@demo.voronka.ru, ekaterina@demo.voronka.ru]}\n"
+      "  seniors: {users: [alexey@demo.voronka.ru, maria@demo.voronka.ru]}\n"
+      "rules:\n"
+      "  - name: segment_c_juniors\n    when: {segment: C}\n    to: juniors\n    sla: 15m\n"
+      "  - name: segment_a_seniors\n    when: {segment: A}\n    to: seniors\n    strategy: least_loaded\n    sla: 15m\n"
+      "  - name: phone_calls\n    when: {channel: phone}\n    to: {takes_leads: true}\n    strategy: least_loaded\n"
+      "    sla: 15m\n"
+      "  - name: default\n    to: {takes_leads: true}\n    sla: 15m\n";
+  tx.Exec("INSERT INTO routing_config (id, yaml, updated_at, updated_by) VALUES (1, ?, ?, NULL)", {rules, now});
+  auto id = [&](const char* email) { return tx.Query("SELECT id FROM users WHERE email = ?", {std::string(email)})[0].Int(0); };
+  tx.Exec("INSERT INTO absences (user_id, kind, starts_at, ends_at, stand_in_id, note, created_by, created_at) "
+          "VALUES (?, 'vacation', ?, ?, ?, ?, ?, ?)",
+          {id("ekaterina@demo.voronka.ru"), now + 7 * kDay, now + 21 * kDay, id("dmitry@demo.voronka.ru"),
+           std::string("Отпуск по графику"), id("head@demo.voronka.ru"), now});
+}
+
 }  // namespace
 
 std::string SeedDemo(storage::Database& db, const SeedOptions& options) {
@@ -314,6 +335,7 @@ std::string SeedDemo(storage::Database& db, const SeedOptions& options) {
     throw std::runtime_error("the demo company is already in this database");
   Seeder seeder(*tx, options);
   std::string summary = seeder.Run();
+  SeedRouting(*tx, options.now);
   tx->Commit();
   return summary;
 }

@@ -258,17 +258,26 @@ Result<RuleSet> ParseRules(std::string_view yaml, std::string_view file_name) {
   return std::move(*set);
 }
 
-bool Fits(const Rule& rule, const Lead& lead) {
+namespace {
+
+bool FitsFolded(const Rule& rule, const Lead& folded) {
   for (const auto& [field, values] : rule.when) {
-    const std::string& v = field == "channel"  ? lead.channel
-                           : field == "region" ? lead.region
-                           : field == "product" ? lead.product
-                                                : lead.segment;
-    std::string folded = FoldCase(v);
-    if (std::find(values.begin(), values.end(), folded) == values.end()) return false;
+    const std::string& v = field == "channel"  ? folded.channel
+                           : field == "region" ? folded.region
+                           : field == "product" ? folded.product
+                                                : folded.segment;
+    if (std::find(values.begin(), values.end(), v) == values.end()) return false;
   }
   return true;
 }
+
+Lead Folded(const Lead& lead) {
+  return {FoldCase(lead.channel), FoldCase(lead.region), FoldCase(lead.product), FoldCase(lead.segment)};
+}
+
+}  // namespace
+
+bool Fits(const Rule& rule, const Lead& lead) { return FitsFolded(rule, Folded(lead)); }
 
 std::vector<const Candidate*> Members(const Rule& rule, const std::vector<Candidate>& candidates) {
   const Selector& s = rule.to;
@@ -280,7 +289,9 @@ std::vector<const Candidate*> Members(const Rule& rule, const std::vector<Candid
       if (std::none_of(s.users.begin(), s.users.end(), [&](const std::string& u) { return u == id || FoldCase(u) == email; }))
         continue;
     }
-    if (s.team && *s.team != c.team_name && (!c.team_id || *s.team != std::to_string(*c.team_id))) continue;
+    if (s.team && *s.team != c.team_name &&
+        (!c.team_id || s.team->find_first_not_of("0123456789") != std::string::npos || *s.team != std::to_string(*c.team_id)))
+      continue;
     if (s.role && *s.role != c.role) continue;
     if (s.takes_leads && *s.takes_leads != c.takes_leads) continue;
     if (!any && !c.takes_leads) continue;
@@ -318,9 +329,10 @@ const Candidate* Pick(const Rule& rule, const std::vector<const Candidate*>& mem
 
 std::optional<Choice> Choose(const RuleSet& rules, const Lead& lead, const std::vector<Candidate>& candidates,
                              const std::map<std::string, int64_t>& cursors, const std::set<int64_t>& exclude) {
+  Lead folded = Folded(lead);
   for (bool need_shift : {true, false}) {
     for (const auto& rule : rules.rules) {
-      if (!Fits(rule, lead)) continue;
+      if (!FitsFolded(rule, folded)) continue;
       std::vector<const Candidate*> available;
       for (const auto* c : Members(rule, candidates))
         if (!c->absent && !exclude.count(c->id) && (c->on_shift || !need_shift)) available.push_back(c);
