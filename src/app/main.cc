@@ -32,11 +32,13 @@
 #include "ops/logging.h"
 #include "process/definition.h"
 #include "process/diff.h"
+#include "process/replay.h"
 #include "storage/definitions_store.h"
 #include "process/work_time.h"
 #include "routing/routing_store.h"
 #include "storage/process_store.h"
 #include "storage/records.h"
+#include "storage/replay_store.h"
 #include "storage/transfer.h"
 
 #ifndef VORONKA_VERSION
@@ -275,6 +277,57 @@ int ImportProcess(const std::string& db_url, const std::string& file) {
   return 0;
 }
 
+// "2026-10-01" (midnight UTC) or a full ISO 8601 time.
+TimeMs ParseDay(const std::string& text, const char* option) {
+  if (auto t = ParseIso(text)) return *t;
+  if (auto t = ParseIso(text + "T00:00:00Z")) return *t;
+  throw std::runtime_error(std::string(option) + " must be a date like 2026-10-01, not '" + text + "'");
+}
+
+// Rollout preview: the cards of the file's pipeline created in [from, to) replayed through the
+// running version and through the file; prints the rules whose counts would change.
+int ReplayProcess(const std::string& db_url, const std::string& file, const std::string& from_text,
+                  const std::string& to_text) {
+  auto text = ReadText(file);
+  if (!text) throw std::runtime_error("cannot read " + file);
+  auto changed = process::LoadDefinition(*text, file);
+  if (!changed.ok()) throw std::runtime_error(changed.error().message);
+  SystemClock clock;
+  TimeMs now = clock.NowMs();
+  TimeMs from = ParseDay(from_text, "--from");
+  TimeMs to = to_text.empty() ? now : ParseDay(to_text, "--to");
+  if (to <= from) throw std::runtime_error("--to must be after --from");
+  auto db = OpenAndMigrate(db_url, false, 2);
+  auto tx = db->Begin(storage::TxMode::kRead);
+  const std::string& code = changed.value().code;
+  auto running = storage::GetDefinition(*tx, code);
+  if (!running) throw std::runtime_error("pipeline " + code + " has no running version in this database");
+  int version = storage::LatestDefinitionVersion(*tx, code).value_or(0);
+  auto cards = storage::LoadRecordedCards(*tx, code, from, to);
+  const auto& wt = process::DefaultWorkTime();
+  TimeMs until = std::min(now, to);
+  auto before = process::Replay(*running, cards, until, wt);
+  auto after = process::Replay(changed.value(), cards, until, wt);
+  std::cout << "replayed " << before.cards << " card(s) of " << code << " created " << FormatIso(from) << " … "
+            << FormatIso(to) << " (" << before.events << " events) through version " << version << " and " << file
+            << "\n";
+  auto diff = process::CompareReplays(before.counts, after.counts);
+  if (diff.empty()) {
+    std::cout << "no rule would work differently\n";
+    return 0;
+  }
+  size_t width = 4;
+  for (const auto& d : diff) width = std::max(width, d.rule.size());
+  auto pad = [](std::string s, size_t n) { return s + std::string(n > s.size() ? n - s.size() : 0, ' '); };
+  std::cout << pad("rule", width) << "  " << pad("now", 8) << pad("new", 8) << "change\n";
+  for (const auto& d : diff) {
+    int64_t delta = d.after - d.before;
+    std::cout << pad(d.rule, width) << "  " << pad(std::to_string(d.before), 8) << pad(std::to_string(d.after), 8)
+              << (delta > 0 ? "+" : "") << delta << "\n";
+  }
+  return 0;
+}
+
 int MigrateProcess(const std::string& db_url, const std::string& code, int to_version) {
   auto db = OpenAndMigrate(db_url, true, 2);
   SystemClock clock;
@@ -463,6 +516,14 @@ int main(int argc, char** argv) {
   pmigrate->add_option("--pipeline", pipeline_code, "pipeline code, e.g. it_studio")->required();
   pmigrate->add_option("--to-version", to_version, "target version")->required();
 
+  auto* replay = process_cmd->add_subcommand(
+      "replay", "Replay the recorded events of a period through a changed pipeline file and show what would differ");
+  std::string replay_file, replay_from, replay_to;
+  replay->add_option("--db", db_url, "SQLite file (or sqlite:PATH)")->capture_default_str();
+  replay->add_option("--definition", replay_file, "the changed pipeline YAML")->required();
+  replay->add_option("--from", replay_from, "cards created from this date (2026-10-01)")->required();
+  replay->add_option("--to", replay_to, "… until this date (default: now)");
+
   auto* export_cmd = app.add_subcommand("export", "Write every table of the database to a JSON-lines file");
   std::string transfer_file;
   export_cmd->add_option("--db", db_url, "SQLite file or PostgreSQL URL (postgresql://…, postgres:KEY=VALUE …)")
@@ -529,6 +590,7 @@ int main(int argc, char** argv) {
     if (*diff) return DiffProcess(diff_a, diff_b);
     if (*import) return ImportProcess(db_url, import_file);
     if (*pmigrate) return MigrateProcess(db_url, pipeline_code, to_version);
+    if (*replay) return ReplayProcess(db_url, replay_file, replay_from, replay_to);
     if (*export_cmd) return ExportData(db_url, transfer_file);
     if (*import_data) return ImportData(db_url, transfer_file);
     if (*doctor) {

@@ -177,7 +177,7 @@ void InsertProcessTask(Tx& tx, const fx::CreateTask& x, int64_t deal_id, std::op
 }  // namespace
 
 ProcessRows::ProcessRows()
-    : log("process_log", "deal_id, at, user_id, event, effect", 5),
+    : log("process_log", "deal_id, at, user_id, event, effect, event_data", 6),
       audit("audit_log", kAuditColumns, 8),
       notifications("notifications", "user_id, deal_id, kind, message_ru, message_en, created_at", 6),
       deviations("deviations", "deal_id, code, user_id, message_ru, message_en, created_at", 6) {}
@@ -326,7 +326,10 @@ Status ApplyDecision(Tx& tx, DealProcess& p, const process::Event& event, const 
       }
     }
   }
-  if (!log.empty()) rows.log.Add({deal_id, actor.now, OptInt(actor.user_id), EventName(event), log});
+  // Every event is logged with its data, also one without effects: the history a changed
+  // pipeline can be replayed on (process/replay.h).
+  rows.log.Add({deal_id, actor.now, OptInt(actor.user_id), EventName(event), log,
+                event.fields.empty() ? Null() : Value(event.fields.dump())});
   if (!buffered) rows.Flush(tx);
   return Status::Ok();
 }

@@ -211,7 +211,7 @@ Response Timeline(Context& ctx) {
                                  {id})) {
     // One row per event, its effects one per line; the timeline lists each effect.
     std::string effects = r.Text(4);
-    for (size_t from = 0; from <= effects.size();) {
+    for (size_t from = 0; from < effects.size();) {  // an event without effects shows nothing
       size_t end = std::min(effects.find('\n', from), effects.size());
       items.push_back({{"at", FormatIso(r.Int(0))}, {"kind", "process"},
                        {"user_name", r.IsNull(2) ? json() : json(r.Text(2))}, {"event", r.Text(3)},
