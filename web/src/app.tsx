@@ -4,23 +4,25 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, get, post, setUnauthenticatedHandler } from './api';
 import { Banner, Spinner } from './components/ui';
 import { LangSwitch } from './components/LangSwitch';
+import { lazyPage } from './components/lazy';
 import { NotificationBell } from './components/Notifications';
 import { lang, onLangChange, t, tk, type Lang } from './i18n';
 import { Board } from './pages/Board';
 import { DealPage } from './pages/Deal';
-import { FunnelPage } from './pages/analytics/Funnel';
-import { DeviationsPage } from './pages/analytics/Deviations';
-import { MonitorPage } from './pages/analytics/Monitor';
 import { Desktop } from './pages/Desktop';
-import { MotivationPage } from './pages/Motivation';
 import { Login } from './pages/Login';
 import { NewLead } from './pages/NewLead';
-import { PlanPage } from './pages/Plan';
-import { RoutingPage } from './pages/routing/Routing';
-import { SiteForm } from './pages/SiteForm';
 import { Link, match, navigate, useLocation } from './router';
 import { dismissToast, loadMeta, meta, onToasts, type Toast } from './store';
 import type { User } from './types';
+
+const FunnelPage = lazyPage(() => import('./pages/analytics/Funnel').then((m) => m.FunnelPage));
+const DeviationsPage = lazyPage(() => import('./pages/analytics/Deviations').then((m) => m.DeviationsPage));
+const MonitorPage = lazyPage(() => import('./pages/analytics/Monitor').then((m) => m.MonitorPage));
+const MotivationPage = lazyPage(() => import('./pages/Motivation').then((m) => m.MotivationPage));
+const PlanPage = lazyPage(() => import('./pages/Plan').then((m) => m.PlanPage));
+const RoutingPage = lazyPage(() => import('./pages/routing/Routing').then((m) => m.RoutingPage));
+const SiteForm = lazyPage(() => import('./pages/SiteForm').then((m) => m.SiteForm));
 
 type Phase = 'loading' | 'login' | 'ready' | 'error';
 
