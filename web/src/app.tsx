@@ -1,7 +1,7 @@
 // The shell: who is logged in, reference data, the header and the routes.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, get, post, setUnauthenticatedHandler } from './api';
+import { ApiError, post, setUnauthenticatedHandler } from './api';
 import { Banner, Spinner } from './components/ui';
 import { LangSwitch } from './components/LangSwitch';
 import { lazyPage } from './components/lazy';
@@ -13,7 +13,7 @@ import { Desktop } from './pages/Desktop';
 import { Login } from './pages/Login';
 import { NewLead } from './pages/NewLead';
 import { Link, match, navigate, useLocation } from './router';
-import { dismissToast, loadMeta, meta, onToasts, type Toast } from './store';
+import { dismissToast, loadMeta, meta, onToasts, readSession, type Toast } from './store';
 import type { User } from './types';
 
 const FunnelPage = lazyPage(() => import('./pages/analytics/Funnel').then((m) => m.FunnelPage));
@@ -36,7 +36,7 @@ export function App() {
   const start = async (user?: User) => {
     setPhase('loading');
     try {
-      meta.me = user ?? (await get<{ user: User }>('/api/auth/me')).user;
+      meta.me = user ?? (await readSession()).user;
       await loadMeta();
       setPhase('ready');
     } catch (e) {

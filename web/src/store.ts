@@ -15,12 +15,39 @@ export const meta = {
   pipeline: null as Pipeline | null,
 };
 
-export async function loadMeta(): Promise<void> {
-  const [stages, users, pipeline] = await Promise.all([
+let earlySession: Promise<{ user: User }> | null = null;
+/** Starts the session check at boot (before the app has rendered). */
+export function prefetchSession() {
+  earlySession = get<{ user: User }>('/api/auth/me');
+  earlySession.catch(() => undefined);
+}
+/** Who is logged in: the boot check when there is one (used once), else a new one. */
+export function readSession(): Promise<{ user: User }> {
+  const p = earlySession ?? get<{ user: User }>('/api/auth/me');
+  earlySession = null;
+  return p;
+}
+
+let early: Promise<[{ items: Stage[] }, User[], Pipeline | null]> | null = null;
+function readMeta() {
+  return Promise.all([
     get<{ items: Stage[] }>('/api/stages'),
     listAll<User>('/api/users', { sort: 'name' }, { maxPages: 10 }),
     get<Pipeline>(`/api/pipelines/${DEFAULT_PIPELINE}`).catch(() => null),
   ]);
+}
+
+/** Starts reading the reference data at boot, alongside the session check. */
+export function prefetchMeta() {
+  early = readMeta();
+  early.catch(() => undefined);
+}
+
+export async function loadMeta(): Promise<void> {
+  // The boot read when there is one (once: a later load, e.g. after logging in, reads again).
+  const pending = early ?? readMeta();
+  early = null;
+  const [stages, users, pipeline] = await pending.catch(() => readMeta());
   meta.stages = stages.items;
   meta.users = new Map(users.map((u) => [u.id, u]));
   meta.pipeline = pipeline;
