@@ -148,6 +148,16 @@ export function effectText(text: string, taskTitles: Map<string, string> = new M
   if (m) return t('fx.email', { template: tk('tpl', m[1]) });
   m = /^members \+ (.*)$/.exec(text);
   if (m) return t('fx.members', { roles: m[1].split(',').map((r) => roleName(r.trim())).join(', ') });
+  // Lead routing (src/routing): who got the card by which rule, and re-routes past the SLA.
+  m = /^assigned to (.+) by rule (\S+)( \(nobody on shift[^)]*\))?; take by (\S+)$/.exec(text);
+  if (m) return t(m[3] ? 'fx.routedOffShift' : 'fx.routed', { who: m[1], rule: m[2], due: dateTime(m[4]) });
+  m = /^re-routed from (.+) to (.+) by rule (\S+): not taken within (\d+) (min|s) \(rule \S+\); take by (\S+)$/.exec(text);
+  if (m) {
+    const within = lang() === 'ru' ? `${m[4]} ${m[5] === 'min' ? 'мин' : 'с'}` : `${m[4]} ${m[5]}`;
+    return t('fx.rerouted', { from: m[1], to: m[2], rule: m[3], within, due: dateTime(m[6]) });
+  }
+  m = /^not taken by (.+) within the SLA of rule (\S+); nobody else to route to$/.exec(text);
+  if (m) return t('fx.slaMissed', { who: m[1], rule: m[2] });
   m = /^set (\S+) = (.*)$/.exec(text);
   if (m) return t('fx.set', { field: fieldLabel(m[1]), value: fieldValue(m[1], m[2]) });
   return text;
