@@ -55,11 +55,23 @@ const std::vector<int64_t>& UsersFor(Tx& tx, const std::string& role, const Deal
   return cache.users.emplace(key, std::move(out)).first->second;
 }
 
+// Who reads `user`'s notices at `now`: the stand-in of an absence in force (vacation, sick
+// leave; see routing), else the user. Tasks are not redirected here: the absence hands them
+// over and back itself.
+int64_t ReaderOf(Tx& tx, int64_t user, TimeMs now, ProcessWriteCache& cache) {
+  auto it = cache.stand_ins.find(user);
+  if (it != cache.stand_ins.end()) return it->second;
+  auto rows = tx.Query("SELECT stand_in_id FROM absences WHERE user_id = ? AND state IN ('planned', 'active') "
+                       "AND starts_at <= ? AND ends_at > ? ORDER BY starts_at DESC LIMIT 1",
+                       {user, now, now});
+  return cache.stand_ins.emplace(user, rows.empty() ? user : rows[0].Int(0)).first->second;
+}
+
 void Notify(Tx& tx, const DealProcess& d, const std::vector<std::string>& roles, const std::string& kind,
             const process::Text& message, TimeMs now, ProcessWriteCache& cache, ProcessRows& rows) {
   std::set<int64_t> users;
   for (const auto& role : roles)
-    for (int64_t u : UsersFor(tx, role, d, cache)) users.insert(u);
+    for (int64_t u : UsersFor(tx, role, d, cache)) users.insert(ReaderOf(tx, u, now, cache));
   for (int64_t u : users) rows.notifications.Add({u, d.deal_id, kind, message.ru, message.en, now});
 }
 

@@ -38,6 +38,7 @@ struct ProcessWriteCache {
   std::map<std::pair<std::string, int64_t>, std::vector<int64_t>> users;
   std::map<std::pair<std::string, int>, std::pair<std::shared_ptr<const process::Definition>, int>> definitions;
   std::map<int64_t, std::shared_ptr<const process::WorkTime>> calendars;
+  std::map<int64_t, int64_t> stand_ins;  // user → who reads their notices now (themselves unless absent)
 };
 
 // The append-only rows process writes make (log, audit, notifications, deviations), held and

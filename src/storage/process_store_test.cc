@@ -202,5 +202,32 @@ TEST(ProcessColumns, NoneOfTheColumnsAProcessEventWritesIsSearched) {
     EXPECT_FALSE(domain::FindEntity("deals")->Find(c)->search) << c;
 }
 
+TEST_F(ProcessStoreTest, AnAbsentHeadsDeviationNoticesGoToTheStandInUntilTheAbsenceEnds) {
+  t.db().Write([&](Tx& tx) {
+    tx.Exec("INSERT INTO users (created_at, updated_at, email, name, role) VALUES (1, 1, 'deputy@x.ru', 'Deputy', 'manager')");
+    // The head is on vacation for the first hour; the deputy stands in.
+    tx.Exec("INSERT INTO absences (user_id, kind, starts_at, ends_at, stand_in_id, state, created_at) "
+            "VALUES (1, 'vacation', ?, ?, 3, 'active', ?)",
+            {kT0 - kMin, kT0 + 60 * kMin, kT0});
+    tx.Commit();
+  });
+  auto to = [&](const std::string& code) {
+    auto tx = t.db().Begin(TxMode::kRead);
+    std::vector<int64_t> users;
+    for (const auto& r : tx->Query("SELECT user_id FROM notifications WHERE kind = 'deviation' AND message_en LIKE ? ORDER BY id",
+                                   {"%" + code + "%"}))
+      users.push_back(r.Int(0));
+    return users;
+  };
+  // take_lead is missed at 15 minutes, during the absence: the deputy is told, not the head.
+  EXPECT_EQ(FireDueTimers(t.db(), kT0 + 16 * kMin, wt), 1);
+  EXPECT_EQ(to("Take the lead"), (std::vector<int64_t>{3}));
+  // get_contact is missed at 30 minutes, but fired only after the head is back.
+  EXPECT_EQ(FireDueTimers(t.db(), kT0 + 61 * kMin, wt), 1);
+  auto back = to("Get the phone");
+  ASSERT_FALSE(back.empty());
+  for (int64_t u : back) EXPECT_EQ(u, 1);
+}
+
 }  // namespace
 }  // namespace voronka::storage
