@@ -8,14 +8,14 @@ import { lazyPage } from './components/lazy';
 import { NotificationBell } from './components/Notifications';
 import { lang, onLangChange, t, tk, type Lang } from './i18n';
 import { Board } from './pages/Board';
-import { DealPage } from './pages/Deal';
-import { Desktop } from './pages/Desktop';
 import { Login } from './pages/Login';
-import { NewLead } from './pages/NewLead';
 import { Link, match, navigate, useLocation } from './router';
 import { dismissToast, loadMeta, meta, onToasts, readSession, type Toast } from './store';
 import type { User } from './types';
 
+const DealPage = lazyPage(() => import('./pages/Deal').then((m) => m.DealPage));
+const Desktop = lazyPage(() => import('./pages/Desktop').then((m) => m.Desktop));
+const NewLead = lazyPage(() => import('./pages/NewLead').then((m) => m.NewLead));
 const FunnelPage = lazyPage(() => import('./pages/analytics/Funnel').then((m) => m.FunnelPage));
 const DeviationsPage = lazyPage(() => import('./pages/analytics/Deviations').then((m) => m.DeviationsPage));
 const MonitorPage = lazyPage(() => import('./pages/analytics/Monitor').then((m) => m.MonitorPage));

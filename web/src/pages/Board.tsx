@@ -16,7 +16,7 @@ import { effectsSummary, lostReasonName, moveDeal, processErrorText, stageDef } 
 import { navigate } from '../router';
 import { companies, meta, shortName, stageName, toast } from '../store';
 import type { Deal, ProcessResult } from '../types';
-import { loadBoard, readBoardFilters, type BoardCard, type BoardFilters } from './board/data';
+import { loadBoard, takeArrivedBoard, readBoardFilters, type BoardCard, type BoardFilters } from './board/data';
 
 const CHANNELS = ['phone', 'site_form', 'email', 'messenger', 'manual', 'outbound', 'referral'];
 const SEGMENTS = ['A', 'B', 'C'];
@@ -48,10 +48,17 @@ export function Board({ lang }: { lang: Lang }) {
   const stages = meta.stages;
   const [filters, setFilters] = useState<Filters>(readFilters);
   const [qInput, setQInput] = useState(filters.q);
-  const [items, setItems] = useState<BoardCard[]>([]);
-  const [loading, setLoading] = useState(true);
+  // The boot read may have arrived already: then the first render draws the cards.
+  const [arrived] = useState(() => {
+    const data = takeArrivedBoard(filters);
+    if (data) for (const c of data.cards) if (c.company_id && c.company) companyNames.set(c.company_id, c.company);
+    return data;
+  });
+  const [items, setItems] = useState<BoardCard[]>(() => arrived?.cards ?? []);
+  const [loading, setLoading] = useState(!arrived);
   const [error, setError] = useState<string | null>(null);
-  const [overdue, setOverdue] = useState<Set<number>>(new Set());
+  const [overdue, setOverdue] = useState<Set<number>>(() => new Set(arrived ? arrived.cards.filter((c) => c.overdue).map((c) => c.id) : []));
+  const skipRead = useRef(!!arrived);
   const [shown, setShown] = useState<Record<string, number>>({});
   const [busy, setBusy] = useState<Set<number>>(new Set());
   const [flash, setFlash] = useState<number | null>(null);
@@ -62,17 +69,18 @@ export function Board({ lang }: { lang: Lang }) {
   itemsRef.current = items;
   const focusAfter = useRef<number | null>(null);
   const boardRef = useRef<HTMLDivElement>(null);
-  const [painted, setPainted] = useState(true);
+  // Columns drawn in full so far: after the first paint (a screen's worth of cards in every
+  // column) the rest follows a few columns per frame, so the board takes input throughout.
+  const [grown, setGrown] = useState(arrived ? 0 : Infinity);
   useEffect(() => {
-    if (painted) return;
-    // After the browser has painted the first cards (a frame, then a task after it).
+    if (grown >= stages.length) return;
     let timer = 0;
-    const frame = requestAnimationFrame(() => (timer = window.setTimeout(() => setPainted(true), 0)));
+    const frame = requestAnimationFrame(() => (timer = window.setTimeout(() => setGrown((g) => g + 3), 0)));
     return () => {
       cancelAnimationFrame(frame);
       clearTimeout(timer);
     };
-  }, [painted]);
+  }, [grown, stages.length]);
 
   // Search is typed freely and applied after a pause.
   useEffect(() => {
@@ -84,6 +92,10 @@ export function Board({ lang }: { lang: Lang }) {
   // names and overdue flags. The previous picture stays until the new one arrives.
   useEffect(() => {
     writeFilters(filters);
+    if (skipRead.current) {
+      skipRead.current = false;  // drawn from the boot read
+      return;
+    }
     const ctrl = new AbortController();
     setLoading(true);
     setError(null);
@@ -93,7 +105,7 @@ export function Board({ lang }: { lang: Lang }) {
         for (const c of data.cards) if (c.company_id && c.company) companyNames.set(c.company_id, c.company);
         setOverdue(new Set(data.cards.filter((c) => c.overdue).map((c) => c.id)));
         setShown({});
-        setPainted(false);
+        setGrown(0);
         setItems(data.cards);
       })
       .catch((e) => {
@@ -292,9 +304,10 @@ export function Board({ lang }: { lang: Lang }) {
         {announce}
       </div>
       <div class="board" ref={boardRef} onKeyDown={onKeyDown}>
-        {columns.map((col) => {
-          const limit = shown[col.code] ?? (painted ? FIRST_RENDER : FIRST_PAINT);
-          const more = painted ? col.deals.length - limit : 0;
+        {columns.map((col, i) => {
+          const full = i < grown;
+          const limit = shown[col.code] ?? (full ? FIRST_RENDER : FIRST_PAINT);
+          const more = full ? col.deals.length - limit : 0;
           return (
             <section class={`column${col.closed ? ' column-closed' : ''}`} data-stage={col.code} aria-label={stageName(col.code)} key={col.code}>
               <header class="column-head">
