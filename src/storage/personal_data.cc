@@ -189,7 +189,7 @@ void RedactDealSideTables(Tx& tx, const std::vector<int64_t>& deals, const std::
   struct Table {
     const char* name;
     std::vector<const char*> cols;
-  } tables[] = {{"process_log", {"event", "effect"}},
+  } tables[] = {{"process_log", {"event", "effect", "event_data"}},
                 {"notifications", {"message_ru", "message_en"}},
                 {"deviations", {"message_ru", "message_en"}},
                 {"outbox", {"payload", "last_error"}}};
