@@ -91,6 +91,25 @@ screenshots: build-debug
 	VORONKA_BINARY=$(BUILD_DEBUG)/src/voronka VORONKA_SCREENSHOTS=$(CURDIR)/docs/screenshots \
 	  node --test tests/e2e/
 
+# ---- Fuzzing (fuzz/, libFuzzer with Debian's clang) ------------------------------------
+# `make fuzz` builds the fuzz targets in build/fuzz (clang, ASan + UBSan) and runs each for
+# FUZZ_SECONDS against its seed corpus in fuzz/corpus/<target>/, then prints executions and
+# crashes per target. Its packages are not needed by `make test`.
+FUZZ_SECONDS ?= 60
+BUILD_FUZZ := build/fuzz
+FUZZ_PACKAGES := clang libclang-rt-14-dev
+FUZZ_TARGETS := write_body pipeline_yaml scoring_yaml calendar_yaml text_normalize import_rows email_template
+
+.PHONY: fuzz fuzz-build
+
+fuzz-build: deps
+	@$(MAKE) --no-print-directory deps-debian DEB_PACKAGES="$(FUZZ_PACKAGES)"
+	@CC=clang CXX=clang++ cmake -S . -B $(BUILD_FUZZ) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVORONKA_FUZZ=ON >/dev/null
+	@cmake --build $(BUILD_FUZZ) -j $(JOBS) --target voronka_fuzz
+
+fuzz: fuzz-build
+	@fuzz/run.sh $(BUILD_FUZZ) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 # ---- Debian package (CPack; packaging/) -----------------------------------------------
 # `make package` builds build/release/voronka_<version>_<arch>.deb: the server, web/dist, the
 # shipped YAML, a systemd unit (user voronka, ProtectSystem=strict, state in /var/lib/voronka,

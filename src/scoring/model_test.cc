@@ -430,6 +430,16 @@ TEST(ScoringModelLint, SyntaxErrorHasItsLine) {
   EXPECT_EQ(Lint("kind: scoring_model\n\tcode: x\n").at(0).rfind("bad.yaml:2:1: YAML syntax error", 0), 0u);
 }
 
+// Found by fuzz/scoring_yaml: a model with a broken UTF-8 byte in a name loaded, and every JSON
+// answer carrying it then threw (nlohmann type_error 316). Now refused with the line.
+TEST(ScoringModelLint, InvalidUtf8IsRefusedWithItsLine) {
+  std::string yaml = "kind: scoring_model\ncode: mini\nname: {ru: \xD0, en: Mini}\n";
+  EXPECT_EQ(Lint(yaml), Lines{"bad.yaml:3:1: the file is not valid UTF-8 text (save it as UTF-8)"});
+  auto model = LoadModel(yaml, "bad.yaml");
+  ASSERT_FALSE(model.ok());
+  EXPECT_NO_THROW((void)model.error().extra.dump());
+}
+
 TEST(ScoringModelLoad, ErrorCarriesEveryProblem) {
   auto model = LoadModel("kind: scoring_model\ncode: mini\n", "m.yaml");
   ASSERT_FALSE(model.ok());
