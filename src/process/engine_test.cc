@@ -341,6 +341,29 @@ TEST(DefinitionLint, SyntaxErrorsHaveAPosition) {
   EXPECT_NE(lint[0].message.find("YAML syntax"), std::string::npos);
 }
 
+// Found by fuzz/pipeline_yaml (fuzz/crashes/pipeline_yaml-invalid-utf8-name.yaml): a pipeline
+// with a broken UTF-8 byte in a name loaded, and every JSON answer carrying it then threw.
+TEST(DefinitionLint, InvalidUtf8IsRefusedWithItsLine) {
+  std::string yaml = "code: x\nname: {ru: \"\xFF\", en: X}\nstages: []\n";
+  auto lint = LintDefinition(yaml, "bad.yaml");
+  ASSERT_EQ(lint.size(), 1u);
+  EXPECT_EQ(lint[0].line, 2);
+  EXPECT_NE(lint[0].message.find("not valid UTF-8"), std::string::npos);
+  EXPECT_FALSE(LoadDefinition(yaml, "bad.yaml").ok());
+}
+
+// Found by fuzz/pipeline_yaml: a task written as plain text instead of a map threw out of the linter.
+TEST(DefinitionLint, ATaskThatIsPlainTextIsAProblemNotACrash) {
+  std::string yaml =
+      "code: x\nname: {ru: X, en: X}\nstages:\n  - code: a\n    name: {ru: A, en: A}\n    on_enter:\n"
+      "      - task:\n          just some text\n";
+  std::vector<LintMessage> lint;
+  EXPECT_NO_THROW(lint = LintDefinition(yaml, "bad.yaml"));
+  ASSERT_FALSE(lint.empty());
+  EXPECT_GE(lint[0].line, 7);
+  EXPECT_FALSE(LoadDefinition(yaml, "bad.yaml").ok());
+}
+
 TEST(Duration, ParsesHumanUnits) {
   EXPECT_EQ(FormatDuration(*ParseDuration("30 working minutes")), "30 working minutes");
   EXPECT_EQ(FormatDuration(*ParseDuration("4 hours")), "240 minutes");
