@@ -1,5 +1,6 @@
 #include "common/text.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace voronka {
@@ -105,6 +106,15 @@ bool IsValidUtf8(std::string_view s) {
     i += n + 1;
   }
   return true;
+}
+
+std::optional<TextPosition> FirstNonUtf8Line(std::string_view text) {
+  for (size_t start = 0, line = 0; start <= text.size(); ++line) {
+    size_t end = std::min(text.find('\n', start), text.size());
+    if (!IsValidUtf8(text.substr(start, end - start))) return TextPosition{static_cast<int>(line), start};
+    start = end + 1;
+  }
+  return std::nullopt;
 }
 
 }  // namespace voronka

@@ -26,4 +26,12 @@ std::optional<std::string> NormalizeEmail(std::string_view text);
 // True when the bytes are valid UTF-8.
 bool IsValidUtf8(std::string_view text);
 
+// Where a text first stops being valid UTF-8: the line (0-based) and the byte offset of its
+// start; nullopt for valid text. For configuration linters, which name the line.
+struct TextPosition {
+  int line = 0;
+  size_t offset = 0;
+};
+std::optional<TextPosition> FirstNonUtf8Line(std::string_view text);
+
 }  // namespace voronka

@@ -408,18 +408,14 @@ Result<Definition> ParseText(std::string_view yaml, std::string_view file_name, 
   Definition d;
   // Names, goals and scripts go out as JSON, which must be UTF-8: a broken byte would fail
   // every answer that carries the pipeline. Refused with its line (found by fuzz/pipeline_yaml).
-  for (size_t start = 0, line = 0; start <= yaml.size(); ++line) {
-    size_t end = std::min(yaml.find('\n', start), yaml.size());
-    if (!IsValidUtf8(yaml.substr(start, end - start))) {
-      YAML::Mark mark = YAML::Mark::null_mark();
-      mark.line = static_cast<int>(line);
-      mark.column = 0;
-      mark.pos = static_cast<int>(start);
-      p.ProblemAt(mark, "the file is not valid UTF-8 text (save it as UTF-8)");
-      if (lint) *lint = p.messages;
-      return Error::Invalid("definition", JoinLint(p.messages));
-    }
-    start = end + 1;
+  if (auto bad = FirstNonUtf8Line(yaml)) {
+    YAML::Mark mark = YAML::Mark::null_mark();
+    mark.line = bad->line;
+    mark.column = 0;
+    mark.pos = static_cast<int>(bad->offset);
+    p.ProblemAt(mark, "the file is not valid UTF-8 text (save it as UTF-8)");
+    if (lint) *lint = p.messages;
+    return Error::Invalid("definition", JoinLint(p.messages));
   }
   try {
     YAML::Node root = YAML::Load(std::string(yaml));

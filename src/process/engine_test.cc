@@ -2,6 +2,7 @@
 // fixed clock; the whole list of effects is compared as text.
 
 #include "process/engine.h"
+#include "process/test_work_time.h"
 
 #include <gtest/gtest.h>
 
@@ -11,14 +12,6 @@ namespace voronka::process {
 namespace {
 
 using nlohmann::json;
-
-// Working time = wall time, business day = 24 h: keeps the expected times obvious here;
-// the calendar's own tests cover real working hours.
-class PlainTime : public WorkTime {
- public:
-  TimeMs AddWorkingMinutes(TimeMs from, int64_t m) const override { return from + m * 60'000; }
-  TimeMs AddBusinessDays(TimeMs from, int d) const override { return from + int64_t(d) * 86'400'000; }
-};
 
 const TimeMs kT0 = *ParseIso("2026-11-24T10:00:00Z");
 constexpr TimeMs kMin = 60'000, kDay = 86'400'000;

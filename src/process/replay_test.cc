@@ -1,6 +1,7 @@
 // Rollout preview: the same recorded cards through the running and a changed pipeline.
 
 #include "process/replay.h"
+#include "process/test_work_time.h"
 
 #include <gtest/gtest.h>
 
@@ -8,12 +9,6 @@ namespace voronka::process {
 namespace {
 
 using nlohmann::json;
-
-class PlainTime : public WorkTime {
- public:
-  TimeMs AddWorkingMinutes(TimeMs from, int64_t m) const override { return from + m * 60'000; }
-  TimeMs AddBusinessDays(TimeMs from, int d) const override { return from + int64_t(d) * 86'400'000; }
-};
 
 const TimeMs kT0 = *ParseIso("2026-11-24T10:00:00Z");
 constexpr TimeMs kMin = 60'000;

@@ -133,18 +133,13 @@ class Linter {
     Model model;
     // Names and hints go out as JSON, which must be UTF-8: a broken byte would fail every
     // answer that carries the model. Refused here with its line (found by fuzz/scoring_yaml).
-    for (size_t start = 0, line = 0; start <= yaml.size(); ++line) {
-      size_t end = yaml.find('\n', start);
-      if (end == std::string_view::npos) end = yaml.size();
-      if (!IsValidUtf8(yaml.substr(start, end - start))) {
-        YAML::Mark mark = YAML::Mark::null_mark();
-        mark.line = static_cast<int>(line);
-        mark.column = 0;
-        mark.pos = static_cast<int>(start);
-        Report(mark, "the file is not valid UTF-8 text (save it as UTF-8)");
-        return model;
-      }
-      start = end + 1;
+    if (auto bad = FirstNonUtf8Line(yaml)) {
+      YAML::Mark mark = YAML::Mark::null_mark();
+      mark.line = bad->line;
+      mark.column = 0;
+      mark.pos = static_cast<int>(bad->offset);
+      Report(mark, "the file is not valid UTF-8 text (save it as UTF-8)");
+      return model;
     }
     std::vector<YAML::Node> docs;
     try {

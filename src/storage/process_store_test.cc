@@ -6,17 +6,14 @@
 
 #include "storage/calendars_store.h"
 #include "storage/test_db.h"
+#include "process/test_work_time.h"
 
 namespace voronka::storage {
 namespace {
 
 using nlohmann::json;
 
-class PlainTime : public process::WorkTime {
- public:
-  TimeMs AddWorkingMinutes(TimeMs from, int64_t m) const override { return from + m * 60'000; }
-  TimeMs AddBusinessDays(TimeMs from, int d) const override { return from + int64_t(d) * 86'400'000; }
-};
+using process::PlainTime;
 
 constexpr TimeMs kMin = 60'000;
 const TimeMs kT0 = *ParseIso("2026-11-24T10:00:00Z");
