@@ -8,22 +8,6 @@ namespace {
 
 constexpr int kMaxTimersPerCard = 1000;  // a definition that re-arms a timer at once must not loop
 
-std::string KindName(Event::Kind k) {
-  using K = Event::Kind;
-  switch (k) {
-    case K::kCreated: return "created";
-    case K::kMove: return "move";
-    case K::kFieldsChanged: return "fields";
-    case K::kCheck: return "check";
-    case K::kTaskDone: return "task_done";
-    case K::kTimerFired: return "timer";
-    case K::kScored: return "scored";
-    case K::kLost: return "lost";
-    case K::kExternal: return "external";
-  }
-  return "event";
-}
-
 void Count(const Decision& d, RuleCounts& out) {
   for (const auto& e : d.effects) {
     if (auto x = std::get_if<effects::CreateTask>(&e)) ++out["task " + x->code];
@@ -75,7 +59,10 @@ ReplayResult Replay(const Definition& def, const std::vector<RecordedCard>& card
         done = state.timers.count("task:" + e.event.code) ? " done on time" : " done late";
       auto d = Decide(def, state, e.event, e.at, wt);
       if (!d.ok()) {
-        ++r.counts["refused " + KindName(e.event.kind) + (e.event.to.empty() ? "" : " " + e.event.to)];
+        // A refused move names its stage; other refused events their kind.
+        std::string name = LogName(e.event);
+        if (e.event.kind != Event::Kind::kMove) name = name.substr(0, name.find(' '));
+        ++r.counts["refused " + name];
         continue;
       }
       if (done) ++r.counts["task " + e.event.code + done];
@@ -99,6 +86,22 @@ std::vector<RuleDiff> CompareReplays(const RuleCounts& before, const RuleCounts&
     if (nb != na) out.push_back({rule, nb, na});
   }
   return out;
+}
+
+std::string LogName(const Event& e) {
+  using K = Event::Kind;
+  switch (e.kind) {
+    case K::kCreated: return "created";
+    case K::kMove: return "move " + e.to;
+    case K::kFieldsChanged: return "fields";
+    case K::kCheck: return "check " + e.code;
+    case K::kTaskDone: return "task_done " + e.code;
+    case K::kTimerFired: return "timer " + e.code;
+    case K::kScored: return "scored";
+    case K::kLost: return "lost " + e.code;
+    case K::kExternal: return "external " + e.code;
+  }
+  return "event";
 }
 
 std::optional<Event> EventFromLog(const std::string& name, const nlohmann::json& fields) {

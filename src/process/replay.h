@@ -48,6 +48,10 @@ struct RuleDiff {
 // Rules whose counts differ, in rule order.
 std::vector<RuleDiff> CompareReplays(const RuleCounts& before, const RuleCounts& after);
 
+// The process log's name of an event: "created", "move closing", "check phone", "timer
+// task:take_lead", … (the event column; EventFromLog reads it back).
+std::string LogName(const Event& e);
+
 // "move closing" → kMove to closing, "check phone" → kCheck, … (the process log's event
 // names); `fields` is the event's recorded data. nullopt for names that are not replayed
 // (timers, outbox, routing).

@@ -7,6 +7,7 @@
 
 #include "domain/entity.h"
 #include "domain/validate.h"
+#include "process/replay.h"
 #include "storage/calendars_store.h"
 #include "storage/definitions_store.h"
 
@@ -73,22 +74,6 @@ void Notify(Tx& tx, const DealProcess& d, const std::vector<std::string>& roles,
   for (const auto& role : roles)
     for (int64_t u : UsersFor(tx, role, d, cache)) users.insert(ReaderOf(tx, u, now, cache));
   for (int64_t u : users) rows.notifications.Add({u, d.deal_id, kind, message.ru, message.en, now});
-}
-
-std::string EventName(const process::Event& e) {
-  using K = process::Event::Kind;
-  switch (e.kind) {
-    case K::kCreated: return "created";
-    case K::kMove: return "move " + e.to;
-    case K::kFieldsChanged: return "fields";
-    case K::kCheck: return "check " + e.code;
-    case K::kTaskDone: return "task_done " + e.code;
-    case K::kTimerFired: return "timer " + e.code;
-    case K::kScored: return "scored";
-    case K::kLost: return "lost " + e.code;
-    case K::kExternal: return "external " + e.code;
-  }
-  return "event";
 }
 
 // A deal row (kDealSelect) → the card as the engine sees it, with the definition it runs under.
@@ -340,7 +325,7 @@ Status ApplyDecision(Tx& tx, DealProcess& p, const process::Event& event, const 
   }
   // Every event is logged with its data, also one without effects: the history a changed
   // pipeline can be replayed on (process/replay.h).
-  rows.log.Add({deal_id, actor.now, OptInt(actor.user_id), EventName(event), log,
+  rows.log.Add({deal_id, actor.now, OptInt(actor.user_id), process::LogName(event), log,
                 event.fields.empty() ? Null() : Value(event.fields.dump())});
   if (!buffered) rows.Flush(tx);
   return Status::Ok();
